@@ -1,0 +1,46 @@
+/* placematch: the command.  Subcommands live in their own files; this one
+ * dispatches and holds what they share. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: placematch <command> [options]\n"
+            "\n"
+            "commands:\n"
+            "  solve SCENARIO.json [-o RESULT.json] [--time-limit S] [--gap G]\n"
+            "        match every child exactly (placematch-result/1)\n"
+            "  generate [--profile NAME] [--seed S] [--children N] [--variant V]\n"
+            "        [-o SCENARIO.json]   write a synthetic scenario\n"
+            "  version      print the version\n"
+            "\n"
+            "Run 'placematch <command> --help' for a command's options.\n"
+            "Exit status: 0 done, 1 failure, 2 bad input or usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return PM_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "solve"))
+        return pm_cli_solve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "generate"))
+        return pm_cli_generate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("placematch %s\n", pm_version());
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "placematch: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return PM_EXIT_USAGE;
+}

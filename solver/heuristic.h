@@ -1,0 +1,16 @@
+/* A quick feasible assignment to start the exact search from: pinned
+ * children first, then sibling groups kept together where one placement
+ * can take them, then everyone else, scarcest first, at their cheapest
+ * free compatible placement. */
+#ifndef PM_HEURISTIC_H
+#define PM_HEURISTIC_H
+
+#include "compat.h"
+
+/* Fills assign[nchildren]; returns PM_OK, or PM_ERR_NOMEM.  The result is
+ * feasible unless the pinned children alone are infeasible (*feasible
+ * tells). */
+pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs, int *assign,
+                    int *feasible);
+
+#endif

@@ -1,0 +1,426 @@
+#include "json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pm_jr_init(pm_jr *jr, const char *file, pm_error *err)
+{
+    jr->file = file;
+    jr->err = err;
+    jr->path[0] = '\0';
+    jr->len = 0;
+    jr->problems = 0;
+}
+
+static void line_col(const char *data, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (data[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else {
+            ++*col;
+        }
+    }
+}
+
+/* Scans the raw text for bracket depth (outside strings), so that a
+ * deeply nested document is refused before cJSON recurses into it. */
+static size_t too_deep_at(const char *s, size_t len)
+{
+    int depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > PM_MAX_NESTING)
+                return i;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return (size_t)-1;
+}
+
+cJSON *pm_json_parse(const char *data, size_t len, const char *file,
+                     pm_error *err)
+{
+    int line, col;
+    if (len > PM_MAX_FILE_BYTES) {
+        pm_err_add(err, PM_ERR_LIMIT, file, NULL,
+                   "input is %zu bytes, more than the limit of %zu", len,
+                   PM_MAX_FILE_BYTES);
+        return NULL;
+    }
+    size_t nul = strnlen(data, len);
+    if (nul < len) {
+        line_col(data, nul, &line, &col);
+        pm_err_add(err, PM_ERR_PARSE, file, NULL,
+                   "line %d, column %d: NUL byte in JSON text", line, col);
+        return NULL;
+    }
+    size_t deep = too_deep_at(data, len);
+    if (deep != (size_t)-1) {
+        line_col(data, deep, &line, &col);
+        pm_err_add(err, PM_ERR_LIMIT, file, NULL,
+                   "line %d, column %d: nesting deeper than %d levels", line,
+                   col, PM_MAX_NESTING);
+        return NULL;
+    }
+    char *text = malloc(len + 1);
+    if (!text) {
+        pm_err_add(err, PM_ERR_NOMEM, file, NULL, "out of memory");
+        return NULL;
+    }
+    memcpy(text, data, len);
+    text[len] = '\0';
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        if (off > len)
+            off = len;
+        line_col(text, off, &line, &col);
+        pm_err_add(err, PM_ERR_PARSE, file, NULL,
+                   "line %d, column %d: malformed JSON", line, col);
+    }
+    free(text);
+    return root;
+}
+
+pm_status pm_read_file(const char *path, char **data, size_t *len,
+                       pm_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pm_err_add(err, PM_ERR_IO, path, NULL, "cannot open: %s",
+                          strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    pm_status st = buf ? PM_OK : PM_ERR_NOMEM;
+    while (st == PM_OK) {
+        if (n == cap) {
+            if (cap > PM_MAX_FILE_BYTES) {
+                st = pm_err_add(err, PM_ERR_LIMIT, path, NULL,
+                                "file is larger than the limit of %zu bytes",
+                                PM_MAX_FILE_BYTES);
+                break;
+            }
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                st = PM_ERR_NOMEM;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = pm_err_add(err, PM_ERR_IO, path, NULL, "read error");
+            break;
+        }
+    }
+    fclose(f);
+    if (st == PM_ERR_NOMEM)
+        pm_err_add(err, st, path, NULL, "out of memory reading the file");
+    if (st != PM_OK) {
+        free(buf);
+        return st;
+    }
+    *data = buf;
+    *len = n;
+    return PM_OK;
+}
+
+/* Keys come from the input: keep paths printable and short. */
+static void append_sanitized(pm_jr *jr, const char *s)
+{
+    int count = 0;
+    for (; *s && jr->len + 5 < PM_JR_PATH_MAX; s++, count++) {
+        unsigned char c = (unsigned char)*s;
+        if (count == 64) {
+            jr->len += (size_t)snprintf(jr->path + jr->len,
+                                        PM_JR_PATH_MAX - jr->len, "...");
+            break;
+        }
+        jr->path[jr->len++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    jr->path[jr->len] = '\0';
+}
+
+size_t pm_jr_push_key(pm_jr *jr, const char *key)
+{
+    size_t saved = jr->len;
+    if (jr->len && jr->len + 1 < PM_JR_PATH_MAX)
+        jr->path[jr->len++] = '.';
+    append_sanitized(jr, key);
+    return saved;
+}
+
+size_t pm_jr_push_index(pm_jr *jr, int index)
+{
+    size_t saved = jr->len;
+    int n = snprintf(jr->path + jr->len, PM_JR_PATH_MAX - jr->len, "[%d]",
+                     index);
+    if (n > 0 && jr->len + (size_t)n < PM_JR_PATH_MAX)
+        jr->len += (size_t)n;
+    jr->path[jr->len] = '\0';
+    return saved;
+}
+
+void pm_jr_pop(pm_jr *jr, size_t saved)
+{
+    jr->len = saved;
+    jr->path[saved] = '\0';
+}
+
+static void vfail(pm_jr *jr, pm_status st, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    jr->problems++;
+    pm_err_add(jr->err, st, jr->file, jr->len ? jr->path : "(root)", "%s",
+               msg);
+}
+
+void pm_jr_fail(pm_jr *jr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(jr, PM_ERR_INVALID, fmt, ap);
+    va_end(ap);
+}
+
+void pm_jr_fail_status(pm_jr *jr, pm_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(jr, st, fmt, ap);
+    va_end(ap);
+}
+
+void pm_jr_fail_at(pm_jr *jr, const char *key, const char *fmt, ...)
+{
+    size_t saved = pm_jr_push_key(jr, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(jr, PM_ERR_INVALID, fmt, ap);
+    va_end(ap);
+    pm_jr_pop(jr, saved);
+}
+
+bool pm_jr_expect_object(pm_jr *jr, const cJSON *obj)
+{
+    if (cJSON_IsObject(obj))
+        return true;
+    pm_jr_fail(jr, "expected an object");
+    return false;
+}
+
+bool pm_jr_check_keys(pm_jr *jr, const cJSON *obj, const char *const *allowed)
+{
+    if (!pm_jr_expect_object(jr, obj))
+        return false;
+    enum { MAX_ALLOWED = 32 };
+    int first_at[MAX_ALLOWED];
+    int n_allowed = 0;
+    while (allowed[n_allowed] && n_allowed < MAX_ALLOWED)
+        first_at[n_allowed++] = -1;
+    bool ok = true;
+    int pos = 0;
+    for (const cJSON *it = obj->child; it; it = it->next, pos++) {
+        int k = 0;
+        while (k < n_allowed && strcmp(allowed[k], it->string) != 0)
+            k++;
+        if (k == n_allowed) {
+            pm_jr_fail_at(jr, it->string, "unknown field");
+            ok = false;
+        } else if (first_at[k] >= 0) {
+            pm_jr_fail_at(jr, it->string, "duplicate field");
+            ok = false;
+        } else {
+            first_at[k] = pos;
+        }
+    }
+    return ok;
+}
+
+bool pm_json_valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2
+                  : (c >> 3) == 30 ? 3 : -1;
+        if (extra < 0 || (extra == 1 && c < 0xc2) || c > 0xf4)
+            return false;
+        unsigned cp = extra ? c & (0x3fu >> extra) : c;
+        p++;
+        for (int i = 0; i < extra; i++, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (*p & 0x3f);
+        }
+        if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+    }
+    return true;
+}
+
+bool pm_jr_string_value(pm_jr *jr, const cJSON *item, size_t max_len,
+                        const char **out)
+{
+    if (!cJSON_IsString(item)) {
+        pm_jr_fail(jr, "expected a string");
+        return false;
+    }
+    const char *s = item->valuestring;
+    size_t n = strlen(s);
+    if (n == 0 || n > max_len) {
+        pm_jr_fail(jr, "length %zu is out of range 1..%zu", n, max_len);
+        return false;
+    }
+    if (!pm_json_valid_utf8(s)) {
+        pm_jr_fail(jr, "not valid UTF-8");
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p < 0x20) {
+            pm_jr_fail(jr, "control character in string");
+            return false;
+        }
+    }
+    *out = s;
+    return true;
+}
+
+/* Finds key, recording "missing" when required. */
+static const cJSON *field(pm_jr *jr, const cJSON *obj, const char *key,
+                          bool required)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it && required)
+        pm_jr_fail_at(jr, key, "required field is missing");
+    return it;
+}
+
+bool pm_jr_string(pm_jr *jr, const cJSON *obj, const char *key, bool required,
+                  size_t max_len, const char **out)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (!it)
+        return false;
+    size_t saved = pm_jr_push_key(jr, key);
+    bool ok = pm_jr_string_value(jr, it, max_len, out);
+    pm_jr_pop(jr, saved);
+    return ok;
+}
+
+bool pm_json_is_int(const cJSON *item, double lo, double hi)
+{
+    double v = item->valuedouble;
+    return cJSON_IsNumber(item) && isfinite(v) && v == floor(v) && v >= lo &&
+           v <= hi;
+}
+
+bool pm_jr_int(pm_jr *jr, const cJSON *obj, const char *key, bool required,
+               int lo, int hi, int *out)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (!it)
+        return false;
+    if (!cJSON_IsNumber(it) || !pm_json_is_int(it, -1e18, 1e18)) {
+        pm_jr_fail_at(jr, key, "expected an integer");
+        return false;
+    }
+    if (it->valuedouble < lo || it->valuedouble > hi) {
+        pm_jr_fail_at(jr, key, "%.0f is out of range %d..%d",
+                      it->valuedouble, lo, hi);
+        return false;
+    }
+    *out = (int)it->valuedouble;
+    return true;
+}
+
+bool pm_jr_number(pm_jr *jr, const cJSON *obj, const char *key, bool required,
+                  double lo, double hi, double *out)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (!it)
+        return false;
+    double v = it->valuedouble;
+    if (!cJSON_IsNumber(it) || !isfinite(v)) {
+        pm_jr_fail_at(jr, key, "expected a finite number");
+        return false;
+    }
+    if (v < lo || v > hi) {
+        pm_jr_fail_at(jr, key, "%g is out of range %g..%g", v, lo, hi);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool pm_jr_bool(pm_jr *jr, const cJSON *obj, const char *key, bool required,
+                bool *out)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (!it)
+        return false;
+    if (!cJSON_IsBool(it)) {
+        pm_jr_fail_at(jr, key, "expected true or false");
+        return false;
+    }
+    *out = cJSON_IsTrue(it);
+    return true;
+}
+
+const cJSON *pm_jr_object(pm_jr *jr, const cJSON *obj, const char *key,
+                          bool required)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (it && !cJSON_IsObject(it)) {
+        pm_jr_fail_at(jr, key, "expected an object");
+        return NULL;
+    }
+    return it;
+}
+
+const cJSON *pm_jr_array(pm_jr *jr, const cJSON *obj, const char *key,
+                         bool required, int max_items)
+{
+    const cJSON *it = field(jr, obj, key, required);
+    if (!it)
+        return NULL;
+    if (!cJSON_IsArray(it)) {
+        pm_jr_fail_at(jr, key, "expected an array");
+        return NULL;
+    }
+    int n = cJSON_GetArraySize(it);
+    if (n > max_items) {
+        size_t saved = pm_jr_push_key(jr, key);
+        pm_jr_fail_status(jr, PM_ERR_LIMIT, "%d items, more than the limit of %d",
+                          n, max_items);
+        pm_jr_pop(jr, saved);
+        return NULL;
+    }
+    return it;
+}

@@ -1,0 +1,693 @@
+/* Formulation (see docs/SOLVER.md):
+ *
+ *   x[c,p]  binary, one per compatible arc (a pinned child: one fixed arc)
+ *   y[g,p]  binary, group g uses placement p (only where >= 2 members have
+ *           an arc to p; elsewhere x itself says whether p is used)
+ *   s[g]    continuous >= 0, s[g] >= sum_p y[g,p] - 1  (splits of g)
+ *   w[g,p]  binary, >= 2 members of g at p (unlocks sibling-only places)
+ *
+ *   min  sum (a[c,p] - U) x[c,p] + L sum s[g] + U * |children|
+ *   s.t. sum_p x[c,p] <= 1                                   each child
+ *        sum_c x[c,p] <= cap[p]                              each p
+ *        sum_c x[c,p] - s[p] sum_g w[g,p] <= cap[p] - s[p]   sibling-only p
+ *        2 w[g,p] <= sum_{c in g} x[c,p]
+ *        x[c,p] <= y[g,p];  sum_{c in g} x[c,p] <= min(cap, n_gp) y[g,p]
+ *        x[c,p] + x[d,p] <= 1                                avoid pairs
+ *
+ * U = unmatched_week, L = sibling_split_week.  Leaving a child unmatched is
+ * the slack of its assignment row, so the objective is shifted by U.
+ */
+#include "model.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "evaluate.h"
+#include "heuristic.h"
+
+enum col_kind { COL_X, COL_Y, COL_S, COL_W };
+
+typedef struct builder {
+    const pm_scenario *sc;
+    const pm_arcs *arcs;
+    int *xcol;        /* arc -> column, 0 when the arc is dropped */
+    int ncols, colcap;
+    unsigned char *kind;
+    int *ca, *cb;     /* X: arc, -; Y/W: group, placement; S: group, - */
+    double *cost;
+    double *lb, *ub;
+    int nrows, rowcap;
+    double *rub;      /* every row is "<= rub" */
+    int nnz, nzcap;
+    int *ia, *ja;
+    double *ar;
+    int oom;
+} builder;
+
+static void *grow(void *p, int *cap, int need, size_t size, int *oom)
+{
+    if (need < *cap)
+        return p;
+    int bigger = *cap ? *cap : 256;
+    while (bigger <= need)
+        bigger *= 2;
+    void *q = realloc(p, (size_t)bigger * size);
+    if (!q) {
+        *oom = 1;
+        return p;
+    }
+    *cap = bigger;
+    return q;
+}
+
+static int add_col(builder *B, int kind, int a, int b, double cost,
+                   double lb, double ub)
+{
+    int need = B->ncols + 2, cap = B->colcap;
+    B->kind = grow(B->kind, &cap, need, 1, &B->oom);
+    cap = B->colcap;
+    B->ca = grow(B->ca, &cap, need, sizeof(int), &B->oom);
+    cap = B->colcap;
+    B->cb = grow(B->cb, &cap, need, sizeof(int), &B->oom);
+    cap = B->colcap;
+    B->cost = grow(B->cost, &cap, need, sizeof(double), &B->oom);
+    cap = B->colcap;
+    B->lb = grow(B->lb, &cap, need, sizeof(double), &B->oom);
+    cap = B->colcap;
+    B->ub = grow(B->ub, &cap, need, sizeof(double), &B->oom);
+    if (B->oom)
+        return 0;
+    B->colcap = cap;
+    int j = ++B->ncols;
+    B->kind[j] = (unsigned char)kind;
+    B->ca[j] = a;
+    B->cb[j] = b;
+    B->cost[j] = cost;
+    B->lb[j] = lb;
+    B->ub[j] = ub;
+    return j;
+}
+
+static int add_row(builder *B, double ub)
+{
+    int cap = B->rowcap;
+    B->rub = grow(B->rub, &cap, B->nrows + 2, sizeof(double), &B->oom);
+    if (B->oom)
+        return 0;
+    B->rowcap = cap;
+    B->rub[++B->nrows] = ub;
+    return B->nrows;
+}
+
+static void add_nz(builder *B, int row, int col, double v)
+{
+    int need = B->nnz + 2, cap = B->nzcap;
+    B->ia = grow(B->ia, &cap, need, sizeof(int), &B->oom);
+    cap = B->nzcap;
+    B->ja = grow(B->ja, &cap, need, sizeof(int), &B->oom);
+    cap = B->nzcap;
+    B->ar = grow(B->ar, &cap, need, sizeof(double), &B->oom);
+    if (B->oom)
+        return;
+    B->nzcap = cap;
+    B->nnz++;
+    B->ia[B->nnz] = row;
+    B->ja[B->nnz] = col;
+    B->ar[B->nnz] = v;
+}
+
+/* ---- building the formulation --------------------------------------- */
+
+/* An arc with a >= U is never better than leaving the child unmatched,
+ * unless a sibling there could unlock sibling-only places for others. */
+static int arc_useful(const builder *B, int c, int i)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_child_rec *ch = &sc->children[c];
+    int p = B->arcs->place[i];
+    if (ch->stay || B->arcs->cost[i] < sc->policy.unmatched_week)
+        return 1;
+    return ch->group >= 0 && sc->placements[p].sibling_only > 0;
+}
+
+static void build_x(builder *B)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_arcs *a = B->arcs;
+    double U = sc->policy.unmatched_week;
+    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
+        int pinned = sc->children[c].stay;
+        int row = pinned ? 0 : add_row(B, 1);
+        for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
+            if (!arc_useful(B, c, i))
+                continue;
+            int j = add_col(B, COL_X, i, c, a->cost[i] - U, pinned, 1);
+            B->xcol[i] = j;
+            if (row)
+                add_nz(B, row, j, 1);
+        }
+    }
+}
+
+typedef struct member_arc {
+    int p, child, col;
+} member_arc;
+
+static int cmp_member_arc(const void *x, const void *y)
+{
+    const member_arc *a = x, *b = y;
+    if (a->p != b->p)
+        return (a->p > b->p) - (a->p < b->p);
+    return (a->child > b->child) - (a->child < b->child);
+}
+
+/* Linking rows of group g at placement p for members run[0..n). */
+static void link_group_at(builder *B, int g, int p, const member_arc *run,
+                          int n, int drow, int *wlist, int *nw)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_placement_rec *pl = &sc->placements[p];
+    if (sc->policy.sibling_split_week > 0) {
+        if (n == 1) {
+            add_nz(B, drow, run[0].col, 1);
+        } else {
+            int y = add_col(B, COL_Y, g, p, 0, 0, 1);
+            add_nz(B, drow, y, 1);
+            for (int k = 0; k < n; k++) {
+                int r = add_row(B, 0);
+                add_nz(B, r, run[k].col, 1);
+                add_nz(B, r, y, -1);
+            }
+            int m = pl->capacity < n ? pl->capacity : n;
+            if (m < n) { /* capacity-aware aggregated linking */
+                int r = add_row(B, 0);
+                for (int k = 0; k < n; k++)
+                    add_nz(B, r, run[k].col, 1);
+                add_nz(B, r, y, -m);
+            }
+        }
+    }
+    if (pl->sibling_only > 0 && n >= 2) {
+        int w = add_col(B, COL_W, g, p, 0, 0, 1);
+        int r = add_row(B, 0);
+        add_nz(B, r, w, 2);
+        for (int k = 0; k < n; k++)
+            add_nz(B, r, run[k].col, -1);
+        wlist[2 * *nw] = p;
+        wlist[2 * *nw + 1] = w;
+        ++*nw;
+    }
+}
+
+/* Splits and sibling-only unlocking, group by group.  wlist receives
+ * (placement, w column) pairs. */
+static void build_groups(builder *B, int *wlist, int *nw)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_arcs *a = B->arcs;
+    member_arc *buf = NULL;
+    int cap = 0;
+    for (int g = 0; g < sc->ngroups && !B->oom; g++) {
+        if (pm_group_size(sc, g) < 2)
+            continue;
+        int n = 0;
+        for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
+            int c = sc->group_member[k];
+            for (int i = a->start[c]; i < a->start[c + 1]; i++) {
+                if (!B->xcol[i])
+                    continue;
+                buf = grow(buf, &cap, n + 1, sizeof *buf, &B->oom);
+                if (B->oom)
+                    break;
+                buf[n++] = (member_arc){a->place[i], c, B->xcol[i]};
+            }
+        }
+        if (B->oom)
+            break;
+        qsort(buf, (size_t)n, sizeof *buf, cmp_member_arc);
+        int drow = 0;
+        if (sc->policy.sibling_split_week > 0) {
+            int s = add_col(B, COL_S, g, 0, sc->policy.sibling_split_week, 0,
+                            INFINITY);
+            drow = add_row(B, 1); /* sum y - s <= 1 */
+            add_nz(B, drow, s, -1);
+        }
+        for (int i = 0, j; i < n && !B->oom; i = j) {
+            for (j = i; j < n && buf[j].p == buf[i].p; j++)
+                ;
+            link_group_at(B, g, buf[i].p, buf + i, j - i, drow, wlist, nw);
+        }
+    }
+    free(buf);
+}
+
+/* Capacity and sibling-only rows, placement by placement. */
+static void build_capacity(builder *B, const int *wlist, int nw)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_arcs *a = B->arcs;
+    int np = sc->nplacements;
+    int *cap_row = calloc((size_t)np + 1, sizeof *cap_row);
+    int *so_row = calloc((size_t)np + 1, sizeof *so_row);
+    if (!cap_row || !so_row)
+        B->oom = 1;
+    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
+        for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
+            int p = a->place[i];
+            const pm_placement_rec *pl = &sc->placements[p];
+            if (!B->xcol[i])
+                continue;
+            if (!cap_row[p]) {
+                cap_row[p] = add_row(B, pl->capacity);
+                if (pl->sibling_only > 0)
+                    so_row[p] = add_row(B, pl->capacity - pl->sibling_only);
+            }
+            add_nz(B, cap_row[p], B->xcol[i], 1);
+            if (so_row[p])
+                add_nz(B, so_row[p], B->xcol[i], 1);
+        }
+    }
+    for (int k = 0; k < nw && !B->oom; k++) {
+        int p = wlist[2 * k];
+        add_nz(B, so_row[p], wlist[2 * k + 1], -sc->placements[p].sibling_only);
+    }
+    free(cap_row);
+    free(so_row);
+}
+
+/* x[c,p] + x[d,p] <= 1 for every avoid pair and shared placement. */
+static void build_avoid(builder *B)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_arcs *a = B->arcs;
+    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
+        const pm_child_rec *ch = &sc->children[c];
+        for (int k = 0; k < ch->navoid; k++) {
+            int d = ch->avoid[k];
+            if (d <= c)
+                continue;
+            /* both arc lists are sorted by placement: merge them */
+            int i = a->start[c], j = a->start[d];
+            while (i < a->start[c + 1] && j < a->start[d + 1] && !B->oom) {
+                if (a->place[i] < a->place[j]) {
+                    i++;
+                } else if (a->place[i] > a->place[j]) {
+                    j++;
+                } else {
+                    if (B->xcol[i] && B->xcol[j]) {
+                        int r = add_row(B, 1);
+                        add_nz(B, r, B->xcol[i], 1);
+                        add_nz(B, r, B->xcol[j], 1);
+                    }
+                    i++, j++;
+                }
+            }
+        }
+    }
+}
+
+static void builder_free(builder *B)
+{
+    free(B->xcol);
+    free(B->kind);
+    free(B->ca);
+    free(B->cb);
+    free(B->cost);
+    free(B->lb);
+    free(B->ub);
+    free(B->rub);
+    free(B->ia);
+    free(B->ja);
+    free(B->ar);
+}
+
+static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs)
+{
+    memset(B, 0, sizeof *B);
+    B->sc = sc;
+    B->arcs = arcs;
+    B->xcol = calloc((size_t)arcs->count + 1, sizeof(int));
+    int *wlist = malloc(((size_t)arcs->count + 1) * 2 * sizeof(int));
+    int nw = 0;
+    if (!B->xcol || !wlist)
+        B->oom = 1;
+    if (!B->oom)
+        build_x(B);
+    if (!B->oom)
+        build_groups(B, wlist, &nw);
+    if (!B->oom)
+        build_capacity(B, wlist, nw);
+    if (!B->oom)
+        build_avoid(B);
+    free(wlist);
+    return B->oom ? PM_ERR_NOMEM : PM_OK;
+}
+
+/* ---- GLPK ----------------------------------------------------------- */
+
+typedef struct solve_ctx {
+    jmp_buf jb;
+    const pm_solve_options *opts;
+    builder B;
+    glp_prob *lp;
+    double *start;      /* incumbent column values (1-based), or NULL */
+    int start_given;
+    double bound;       /* best node bound seen */
+    long nodes;
+    int interrupted;
+} solve_ctx;
+
+static void on_glpk_error(void *info)
+{
+    solve_ctx *X = info;
+    longjmp(X->jb, 1);
+}
+
+static int on_glpk_term(void *info, const char *s)
+{
+    (void)info;
+    fputs(s, stderr);
+    return 1; /* handled: GLPK prints nothing itself */
+}
+
+static void load_problem(solve_ctx *X, double constant)
+{
+    builder *B = &X->B;
+    glp_prob *lp = X->lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MIN);
+    glp_set_obj_coef(lp, 0, constant);
+    if (B->nrows) {
+        glp_add_rows(lp, B->nrows);
+        for (int i = 1; i <= B->nrows; i++)
+            glp_set_row_bnds(lp, i, GLP_UP, 0, B->rub[i]);
+    }
+    if (B->ncols) {
+        glp_add_cols(lp, B->ncols);
+        for (int j = 1; j <= B->ncols; j++) {
+            int integer = B->kind[j] != COL_S;
+            glp_set_col_kind(lp, j, integer ? GLP_IV : GLP_CV);
+            if (isinf(B->ub[j]))
+                glp_set_col_bnds(lp, j, GLP_LO, B->lb[j], 0);
+            else if (B->lb[j] == B->ub[j])
+                glp_set_col_bnds(lp, j, GLP_FX, B->lb[j], B->ub[j]);
+            else
+                glp_set_col_bnds(lp, j, GLP_DB, B->lb[j], B->ub[j]);
+            glp_set_obj_coef(lp, j, B->cost[j]);
+        }
+    }
+    if (B->nnz)
+        glp_load_matrix(lp, B->nnz, B->ia, B->ja, B->ar);
+}
+
+/* Column values for a known assignment, to hand GLPK as an incumbent. */
+static double *start_vector(const builder *B, const int *assign)
+{
+    const pm_scenario *sc = B->sc;
+    double *v = calloc((size_t)B->ncols + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    for (int j = 1; j <= B->ncols; j++) {
+        int g = B->ca[j], p = B->cb[j], n = 0;
+        switch (B->kind[j]) {
+        case COL_X:
+            v[j] = assign[B->cb[j]] == B->arcs->place[B->ca[j]];
+            break;
+        case COL_Y:
+        case COL_W:
+            for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++)
+                n += assign[sc->group_member[k]] == p;
+            v[j] = B->kind[j] == COL_Y ? n >= 1 : n >= 2;
+            break;
+        case COL_S:
+            n = pm_group_households(sc, assign, g);
+            v[j] = n > 1 ? n - 1 : 0;
+            break;
+        }
+    }
+    return v;
+}
+
+static void on_tree(glp_tree *T, void *info)
+{
+    solve_ctx *X = info;
+    if (glp_ios_reason(T) == GLP_IHEUR && X->start && !X->start_given) {
+        X->start_given = 1;
+        glp_ios_heur_sol(T, X->start);
+    }
+    int best = glp_ios_best_node(T);
+    if (best)
+        X->bound = glp_ios_node_bound(T, best);
+    int active, alive, total;
+    glp_ios_tree_size(T, &active, &alive, &total);
+    X->nodes = total;
+    const pm_solve_options *o = X->opts;
+    if (o->interrupt && o->interrupt(o->interrupt_info)) {
+        X->interrupted = 1;
+        glp_ios_terminate(T);
+    } else if (o->node_limit > 0 && total >= o->node_limit) {
+        glp_ios_terminate(T);
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Milliseconds left of the time limit (INT_MAX-ish when none). */
+static int ms_left(const pm_solve_options *o, double t0)
+{
+    if (o->time_limit <= 0)
+        return 0x7fffffff;
+    double left = o->time_limit - (now_seconds() - t0);
+    return left <= 0 ? 1 : left > 2e6 ? 2000000000 : (int)(left * 1000);
+}
+
+/* Root LP, then branch and bound.  Returns 1 when an integer solution is
+ * in the problem object. */
+static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
+{
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = X->opts->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    sm.meth = GLP_DUALP;
+    sm.tm_lim = ms_left(X->opts, t0);
+    glp_adv_basis(X->lp, 0);
+    int ret = glp_simplex(X->lp, &sm);
+    out->lp_iterations = glp_get_it_cnt(X->lp);
+    if (ret != 0 || glp_get_status(X->lp) != GLP_OPT) {
+        if (glp_get_status(X->lp) == GLP_NOFEAS)
+            out->status = PM_SOL_INFEASIBLE;
+        return 0;
+    }
+    out->root_bound = glp_get_obj_val(X->lp);
+    X->bound = out->root_bound;
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = X->opts->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    io.cb_func = on_tree;
+    io.cb_info = X;
+    io.mip_gap = X->opts->mip_gap;
+    io.tm_lim = ms_left(X->opts, t0);
+    io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts = GLP_ON;
+    io.br_tech = GLP_BR_DTH;
+    io.bt_tech = GLP_BT_BLB;
+    ret = glp_intopt(X->lp, &io);
+    out->lp_iterations = glp_get_it_cnt(X->lp);
+    out->nodes = X->nodes;
+    int ms = glp_mip_status(X->lp);
+    if (ms == GLP_NOFEAS)
+        out->status = PM_SOL_INFEASIBLE;
+    if (ms != GLP_OPT && ms != GLP_FEAS)
+        return 0;
+    out->status = ret == 0 && ms == GLP_OPT && X->opts->mip_gap <= 0
+                      ? PM_SOL_OPTIMAL : PM_SOL_FEASIBLE;
+    return 1;
+}
+
+static void extract(const solve_ctx *X, int *assign)
+{
+    const builder *B = &X->B;
+    for (int c = 0; c < B->sc->nchildren; c++)
+        assign[c] = -1;
+    for (int j = 1; j <= B->ncols; j++)
+        if (B->kind[j] == COL_X && glp_mip_col_val(X->lp, j) > 0.5)
+            assign[B->cb[j]] = B->arcs->place[B->ca[j]];
+}
+
+int pm_pinned_infeasible(const pm_scenario *sc, char *msg, int size)
+{
+    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    if (!count)
+        return 0; /* the search will find out */
+    int bad = 0;
+    for (int c = 0; c < sc->nchildren && !bad; c++) {
+        const pm_child_rec *ch = &sc->children[c];
+        if (!ch->stay)
+            continue;
+        int p = ch->current;
+        if (++count[p] > sc->placements[p].capacity) {
+            snprintf(msg, (size_t)size,
+                     "pinned children at %s exceed its capacity of %d",
+                     sc->placements[p].id, sc->placements[p].capacity);
+            bad = 1;
+        }
+        for (int k = 0; k < ch->navoid && !bad; k++) {
+            const pm_child_rec *d = &sc->children[ch->avoid[k]];
+            if (d->stay && d->current == p) {
+                snprintf(msg, (size_t)size,
+                         "pinned children %s and %s avoid each other but are both at %s",
+                         ch->id, d->id, sc->placements[p].id);
+                bad = 1;
+            }
+        }
+    }
+    free(count);
+    return bad;
+}
+
+/* The search proved infeasibility without a simple cause: the pinned
+ * children must be using sibling-only places no group can unlock. */
+static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
+{
+    if (pm_pinned_infeasible(sc, msg, size))
+        return;
+    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    snprintf(msg, (size_t)size,
+             "the pinned children cannot all stay where they are");
+    if (!count)
+        return;
+    for (int c = 0; c < sc->nchildren; c++)
+        if (sc->children[c].stay)
+            count[sc->children[c].current]++;
+    for (int p = 0; p < sc->nplacements; p++) {
+        const pm_placement_rec *pl = &sc->placements[p];
+        if (count[p] > pl->capacity - pl->sibling_only) {
+            snprintf(msg, (size_t)size,
+                     "pinned children at %s use %d of its sibling-only places "
+                     "but no sibling group can be placed there together",
+                     pl->id, count[p] - (pl->capacity - pl->sibling_only));
+            break;
+        }
+    }
+    free(count);
+}
+
+/* Keeps the cheaper of the search's answer and the starting solution. */
+static void keep_best(const pm_scenario *sc, int *assign, const int *start,
+                      int have, int start_ok, pm_model_result *out)
+{
+    pm_totals t, ts;
+    pm_kpis k;
+    if (have)
+        pm_evaluate(sc, assign, &t, &k, NULL);
+    if (start_ok) {
+        pm_evaluate(sc, start, &ts, &k, NULL);
+        if (!have || ts.objective < t.objective - 1e-9) {
+            memcpy(assign, start, (size_t)sc->nchildren * sizeof *assign);
+            t = ts;
+            if (out->status != PM_SOL_FEASIBLE)
+                out->status = PM_SOL_FEASIBLE;
+            have = 1;
+        }
+    }
+    if (!have) {
+        out->objective = out->bound = NAN;
+        if (out->status != PM_SOL_INFEASIBLE)
+            out->status = PM_SOL_NONE;
+        return;
+    }
+    out->objective = t.objective;
+    if (out->status == PM_SOL_OPTIMAL)
+        out->bound = t.objective;
+}
+
+static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
+                               int *assign, int *start, int start_ok,
+                               pm_model_result *out, double t0)
+{
+    X->bound = NAN;
+    double constant = sc->policy.unmatched_week * sc->nchildren;
+    int have = 0;
+    if (X->B.ncols == 0) { /* nobody can be placed: nothing to search */
+        for (int c = 0; c < sc->nchildren; c++)
+            assign[c] = -1;
+        out->status = PM_SOL_OPTIMAL;
+        out->root_bound = X->bound = constant;
+        have = 1;
+    } else {
+        load_problem(X, constant);
+        have = run_glpk(X, out, t0);
+        if (have)
+            extract(X, assign);
+    }
+    if (out->status == PM_SOL_INFEASIBLE) {
+        infeasible_reason(sc, out->message, sizeof out->message);
+        out->objective = out->bound = NAN;
+        return PM_OK;
+    }
+    out->bound = X->bound;
+    keep_best(sc, assign, start, have, start_ok, out);
+    if (out->bound > out->objective)
+        out->bound = out->objective;
+    out->interrupted = X->interrupted;
+    return PM_OK;
+}
+
+pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
+                         const pm_solve_options *opts, int keep_env,
+                         int *assign, pm_model_result *out)
+{
+    double t0 = now_seconds();
+    memset(out, 0, sizeof *out);
+    out->status = PM_SOL_NONE;
+    out->objective = out->bound = out->root_bound = NAN;
+    if (pm_pinned_infeasible(sc, out->message, sizeof out->message)) {
+        out->status = PM_SOL_INFEASIBLE;
+        return PM_OK;
+    }
+    solve_ctx *X = calloc(1, sizeof *X);
+    int *start = malloc(((size_t)sc->nchildren + 1) * sizeof *start);
+    int start_ok = 0;
+    pm_status st = X && start ? pm_greedy(sc, arcs, start, &start_ok)
+                              : PM_ERR_NOMEM;
+    if (st == PM_OK)
+        st = build(&X->B, sc, arcs);
+    if (st == PM_OK && start_ok && !(X->start = start_vector(&X->B, start)))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK) {
+        X->opts = opts;
+        glp_error_hook(on_glpk_error, X);
+        if (opts->verbose)
+            glp_term_hook(on_glpk_term, NULL);
+        else
+            glp_term_out(GLP_OFF);
+        if (setjmp(X->jb) == 0) {
+            st = solve_guarded(X, sc, assign, start, start_ok, out, t0);
+            if (X->lp)
+                glp_delete_prob(X->lp);
+            glp_error_hook(NULL, NULL);
+            if (!keep_env)
+                glp_free_env();
+        } else {
+            /* GLPK failed inside: its environment is unusable; drop it */
+            glp_free_env();
+            snprintf(out->message, sizeof out->message, "GLPK failed");
+            st = PM_ERR_SOLVER;
+        }
+    }
+    if (X) {
+        builder_free(&X->B);
+        free(X->start);
+    }
+    free(X);
+    free(start);
+    return st;
+}

@@ -1,0 +1,32 @@
+/* The exact formulation of MODEL.md as a mixed-integer program, solved with
+ * GLPK.  This is the one place that knows about GLPK's problem objects:
+ * parsing, results and the CLI only see this interface, so the formulation
+ * can change freely as long as the optimum is the model's optimum. */
+#ifndef PM_MODEL_H
+#define PM_MODEL_H
+
+#include "compat.h"
+
+typedef struct pm_model_result {
+    pm_solution status;
+    double objective;  /* of the assignment found (NaN when none)       */
+    double bound;      /* proven lower bound (NaN when unknown)         */
+    double root_bound; /* LP relaxation at the root                     */
+    long nodes, lp_iterations;
+    int interrupted;   /* the caller's interrupt callback stopped it    */
+    char message[512]; /* why infeasible, or why the engine failed      */
+} pm_model_result;
+
+/* Fills assign[nchildren] (placement index or -1).  Returns PM_OK when the
+ * search ran (whatever the solution status), PM_ERR_SOLVER when GLPK
+ * failed, PM_ERR_NOMEM.  Uses and then frees this thread's GLPK
+ * environment unless keep_env. */
+pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
+                         const pm_solve_options *opts, int keep_env,
+                         int *assign, pm_model_result *out);
+
+/* Checks the constraints the pinned children alone impose; returns 1 and
+ * a message when they cannot all hold. */
+int pm_pinned_infeasible(const pm_scenario *sc, char *msg, int size);
+
+#endif
