@@ -500,29 +500,17 @@ static void load_tree(loader *L, const cJSON *root)
     build_groups(L);
 }
 
-pm_status pm_scenario_load_buffer(const char *data, size_t len,
-                                  const char *name, pm_scenario **out,
-                                  pm_error *err)
+pm_status pm_scenario_from_json(const cJSON *root, const char *name,
+                                pm_scenario **out, pm_error *err)
 {
-    if (!out || (!data && len))
-        return pm_err_add(err, PM_ERR_ARG, name, NULL,
-                          "pm_scenario_load_buffer: NULL argument");
     *out = NULL;
-    if (!name)
-        name = "(buffer)";
-    cJSON *root = pm_json_parse(data ? data : "", len, name, err);
-    if (!root)
-        return err ? err->status : PM_ERR_PARSE;
     loader L = {.sc = calloc(1, sizeof(pm_scenario))};
-    if (!L.sc) {
-        cJSON_Delete(root);
+    if (!L.sc)
         return pm_err_add(err, PM_ERR_NOMEM, name, NULL, "out of memory");
-    }
     atomic_init(&L.sc->refs, 1);
     pm_arena_init(&L.sc->arena);
     pm_jr_init(&L.jr, name, err);
     load_tree(&L, root);
-    cJSON_Delete(root);
     if (!L.sc->name)
         L.sc->name = "";
     pm_status st = PM_OK;
@@ -536,6 +524,24 @@ pm_status pm_scenario_load_buffer(const char *data, size_t len,
     }
     *out = L.sc;
     return PM_OK;
+}
+
+pm_status pm_scenario_load_buffer(const char *data, size_t len,
+                                  const char *name, pm_scenario **out,
+                                  pm_error *err)
+{
+    if (!out || (!data && len))
+        return pm_err_add(err, PM_ERR_ARG, name, NULL,
+                          "pm_scenario_load_buffer: NULL argument");
+    *out = NULL;
+    if (!name)
+        name = "(buffer)";
+    cJSON *root = pm_json_parse(data ? data : "", len, name, err);
+    if (!root)
+        return err ? err->status : PM_ERR_PARSE;
+    pm_status st = pm_scenario_from_json(root, name, out, err);
+    cJSON_Delete(root);
+    return st;
 }
 
 pm_status pm_scenario_load_file(const char *path, pm_scenario **out,

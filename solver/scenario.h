@@ -80,6 +80,11 @@ struct pm_scenario {
 };
 
 void pm_policy_defaults(pm_policy *p);
+/* Validates a parsed placematch-scenario/1 tree (name is used in
+ * messages).  For formats that embed or derive scenarios. */
+struct cJSON;
+pm_status pm_scenario_from_json(const struct cJSON *root, const char *name,
+                                pm_scenario **out, pm_error *err);
 int pm_names_intern(pm_names *n, pm_arena *a, const char *name);
 void pm_scenario_retain(const pm_scenario *sc);
 
