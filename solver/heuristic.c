@@ -5,9 +5,12 @@
 
 #include "evaluate.h"
 
+#define BIG_COST 1e300
+
 typedef struct greedy {
     const pm_scenario *sc;
     const pm_arcs *arcs;
+    const double *price; /* per placement, added to arc costs; may be NULL */
     int *assign;
     int *count;   /* children at p */
     int *unlocks; /* sibling groups with >= 2 members at p */
@@ -32,6 +35,14 @@ static int fits(const greedy *G, int g, int p, int extra)
     if (k <= pl->capacity - pl->sibling_only || G->unlocks[p] > 0)
         return 1;
     return g >= 0 && members_at(G, g, p) + extra >= 2;
+}
+
+static int arc_index(const greedy *G, int c, int p)
+{
+    for (int i = G->arcs->start[c]; i < G->arcs->start[c + 1]; i++)
+        if (G->arcs->place[i] == p)
+            return i;
+    return -1;
 }
 
 static int avoids(const pm_scenario *sc, int c, int d)
@@ -61,13 +72,19 @@ static void place(greedy *G, int c, int p)
     G->count[p]++;
 }
 
-/* Arc cost of c at p, or -1 when c has no arc there. */
+/* The cost the greedy steers by: the arc's, plus the placement's price. */
+static double priced(const greedy *G, int i)
+{
+    return G->arcs->cost[i] + (G->price ? G->price[G->arcs->place[i]] : 0);
+}
+
+/* Priced cost of c at p, or -1 when c has no arc there. */
 static double arc_to(const greedy *G, int c, int p)
 {
     const pm_arcs *a = G->arcs;
     for (int i = a->start[c]; i < a->start[c + 1]; i++)
         if (a->place[i] == p)
-            return a->cost[i];
+            return priced(G, i);
     return -1;
 }
 
@@ -96,7 +113,9 @@ static int place_group_together(greedy *G, int g)
             if (G->assign[m[j]] >= 0)
                 continue;
             double a = arc_to(G, m[j], p);
-            ok = a >= 0 && a < sc->policy.unmatched_week && !conflicts(G, m[j], p);
+            ok = a >= 0 && G->arcs->cost[arc_index(G, m[j], p)] <
+                               sc->policy.unmatched_week &&
+                 !conflicts(G, m[j], p);
             for (int k = 0; k < j && ok; k++) /* members avoiding each other */
                 ok = G->assign[m[k]] >= 0 || !avoids(sc, m[j], m[k]);
             cost += a;
@@ -118,10 +137,12 @@ static void place_single(greedy *G, int c)
 {
     const pm_scenario *sc = G->sc;
     int g = sc->children[c].group, best = -1;
-    double best_cost = sc->policy.unmatched_week;
+    double best_cost = BIG_COST;
     for (int i = G->arcs->start[c]; i < G->arcs->start[c + 1]; i++) {
         int p = G->arcs->place[i];
-        double cost = G->arcs->cost[i];
+        double cost = priced(G, i);
+        if (G->arcs->cost[i] >= sc->policy.unmatched_week)
+            continue;
         if (g >= 0 && members_at(G, g, p) == 0 &&
             pm_group_households(sc, G->assign, g) > 0)
             cost += sc->policy.sibling_split_week;
@@ -184,8 +205,8 @@ static void place_rest(greedy *G, order_key *keys)
             continue;
         double cheapest = 0;
         for (int i = a->start[c]; i < a->start[c + 1]; i++)
-            if (i == a->start[c] || a->cost[i] < cheapest)
-                cheapest = a->cost[i];
+            if (i == a->start[c] || priced(G, i) < cheapest)
+                cheapest = priced(G, i);
         keys[n++] = (order_key){a->start[c + 1] - a->start[c], cheapest, c};
     }
     qsort(keys, (size_t)n, sizeof *keys, cmp_order);
@@ -193,10 +214,10 @@ static void place_rest(greedy *G, order_key *keys)
         place_single(G, keys[i].child);
 }
 
-pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs, int *assign,
-                    int *feasible)
+pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
+                    const double *price, int *assign, int *feasible)
 {
-    greedy G = {sc, arcs, assign,
+    greedy G = {sc, arcs, price, assign,
                 calloc((size_t)sc->nplacements + 1, sizeof(int)),
                 calloc((size_t)sc->nplacements + 1, sizeof(int))};
     size_t nkeys = (size_t)(sc->nchildren > sc->ngroups ? sc->nchildren

@@ -1,7 +1,9 @@
 /* A quick feasible assignment to start the exact search from: pinned
  * children first, then sibling groups kept together where one placement
  * can take them, then everyone else, scarcest first, at their cheapest
- * free compatible placement. */
+ * free compatible placement.  price (per placement, may be NULL) is added
+ * to arc costs when choosing: Lagrangian prices steer children away from
+ * placements others need more. */
 #ifndef PM_HEURISTIC_H
 #define PM_HEURISTIC_H
 
@@ -10,7 +12,7 @@
 /* Fills assign[nchildren]; returns PM_OK, or PM_ERR_NOMEM.  The result is
  * feasible unless the pinned children alone are infeasible (*feasible
  * tells). */
-pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs, int *assign,
-                    int *feasible);
+pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
+                    const double *price, int *assign, int *feasible);
 
 #endif

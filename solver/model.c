@@ -29,12 +29,18 @@
 
 #include "evaluate.h"
 #include "heuristic.h"
+#include "lagrange.h"
+
+/* Without a time limit, the search for a first strong incumbent stops
+ * after this long and the exact search takes over. */
+#define QUICK_SECONDS 20.0
 
 enum col_kind { COL_X, COL_Y, COL_S, COL_W };
 
 typedef struct builder {
     const pm_scenario *sc;
     const pm_arcs *arcs;
+    const unsigned char *keep; /* arcs allowed (NULL: all) */
     int *xcol;        /* arc -> column, 0 when the arc is dropped */
     int ncols, colcap;
     unsigned char *kind;
@@ -130,7 +136,11 @@ static int arc_useful(const builder *B, int c, int i)
     const pm_scenario *sc = B->sc;
     const pm_child_rec *ch = &sc->children[c];
     int p = B->arcs->place[i];
-    if (ch->stay || B->arcs->cost[i] < sc->policy.unmatched_week)
+    if (ch->stay)
+        return 1;
+    if (B->keep && !B->keep[i])
+        return 0;
+    if (B->arcs->cost[i] < sc->policy.unmatched_week)
         return 1;
     return ch->group >= 0 && sc->placements[p].sibling_only > 0;
 }
@@ -326,11 +336,13 @@ static void builder_free(builder *B)
     free(B->ar);
 }
 
-static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs)
+static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
+                       const unsigned char *keep)
 {
     memset(B, 0, sizeof *B);
     B->sc = sc;
     B->arcs = arcs;
+    B->keep = keep;
     B->xcol = calloc((size_t)arcs->count + 1, sizeof(int));
     int *wlist = malloc(((size_t)arcs->count + 1) * 2 * sizeof(int));
     int nw = 0;
@@ -360,6 +372,7 @@ typedef struct solve_ctx {
     double bound;       /* best node bound seen */
     long nodes;
     int interrupted;
+    double phase_limit; /* seconds since start for this search; 0 = none */
 } solve_ctx;
 
 static void on_glpk_error(void *info)
@@ -461,12 +474,16 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Milliseconds left of the time limit (INT_MAX-ish when none). */
-static int ms_left(const pm_solve_options *o, double t0)
+/* Milliseconds left of the time limit and of this search's share of it
+ * (INT_MAX-ish when neither is set). */
+static int ms_left(const solve_ctx *X, double t0)
 {
-    if (o->time_limit <= 0)
+    double limit = X->opts->time_limit;
+    if (X->phase_limit > 0 && (limit <= 0 || X->phase_limit < limit))
+        limit = X->phase_limit;
+    if (limit <= 0)
         return 0x7fffffff;
-    double left = o->time_limit - (now_seconds() - t0);
+    double left = limit - (now_seconds() - t0);
     return left <= 0 ? 1 : left > 2e6 ? 2000000000 : (int)(left * 1000);
 }
 
@@ -478,7 +495,7 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     glp_init_smcp(&sm);
     sm.msg_lev = X->opts->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     sm.meth = GLP_DUALP;
-    sm.tm_lim = ms_left(X->opts, t0);
+    sm.tm_lim = ms_left(X, t0);
     glp_adv_basis(X->lp, 0);
     int ret = glp_simplex(X->lp, &sm);
     out->lp_iterations = glp_get_it_cnt(X->lp);
@@ -487,15 +504,14 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
             out->status = PM_SOL_INFEASIBLE;
         return 0;
     }
-    out->root_bound = glp_get_obj_val(X->lp);
-    X->bound = out->root_bound;
+    X->bound = glp_get_obj_val(X->lp);
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = X->opts->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
     io.cb_func = on_tree;
     io.cb_info = X;
     io.mip_gap = X->opts->mip_gap;
-    io.tm_lim = ms_left(X->opts, t0);
+    io.tm_lim = ms_left(X, t0);
     io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts = GLP_ON;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
@@ -580,63 +596,193 @@ static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
     free(count);
 }
 
-/* Keeps the cheaper of the search's answer and the starting solution. */
-static void keep_best(const pm_scenario *sc, int *assign, const int *start,
-                      int have, int start_ok, pm_model_result *out)
+/* One branch-and-bound search over the arcs in keep, starting from the
+ * assignment in best (feasible, objective *best_obj) and improving it in
+ * place.  Returns 1 when the search proved its answer optimal over keep. */
+static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
+                  const unsigned char *keep, int *best, double *best_obj,
+                  int *have_best, pm_model_result *out, double t0)
 {
-    pm_totals t, ts;
-    pm_kpis k;
-    if (have)
-        pm_evaluate(sc, assign, &t, &k, NULL);
-    if (start_ok) {
-        pm_evaluate(sc, start, &ts, &k, NULL);
-        if (!have || ts.objective < t.objective - 1e-9) {
-            memcpy(assign, start, (size_t)sc->nchildren * sizeof *assign);
-            t = ts;
-            if (out->status != PM_SOL_FEASIBLE)
-                out->status = PM_SOL_FEASIBLE;
-            have = 1;
-        }
-    }
-    if (!have) {
-        out->objective = out->bound = NAN;
-        if (out->status != PM_SOL_INFEASIBLE)
-            out->status = PM_SOL_NONE;
-        return;
-    }
-    out->objective = t.objective;
-    if (out->status == PM_SOL_OPTIMAL)
-        out->bound = t.objective;
-}
-
-static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
-                               int *assign, int *start, int start_ok,
-                               pm_model_result *out, double t0)
-{
+    builder_free(&X->B);
+    free(X->start);
+    X->start = NULL;
+    X->start_given = 0;
     X->bound = NAN;
-    double constant = sc->policy.unmatched_week * sc->nchildren;
-    int have = 0;
+    if (X->lp) {
+        glp_delete_prob(X->lp);
+        X->lp = NULL;
+    }
+    if (build(&X->B, sc, arcs, keep) != PM_OK)
+        return -1;
+    if (*have_best && !(X->start = start_vector(&X->B, best)))
+        return -1;
     if (X->B.ncols == 0) { /* nobody can be placed: nothing to search */
         for (int c = 0; c < sc->nchildren; c++)
-            assign[c] = -1;
+            best[c] = -1;
+        *have_best = 1;
+        pm_totals t;
+        pm_kpis k;
+        pm_evaluate(sc, best, &t, &k, NULL);
+        *best_obj = X->bound = t.objective;
         out->status = PM_SOL_OPTIMAL;
-        out->root_bound = X->bound = constant;
-        have = 1;
-    } else {
-        load_problem(X, constant);
-        have = run_glpk(X, out, t0);
-        if (have)
-            extract(X, assign);
+        return 1;
     }
+    load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+    pm_solution before = out->status;
+    out->status = PM_SOL_NONE;
+    int got = run_glpk(X, out, t0);
+    int proven = got && out->status == PM_SOL_OPTIMAL;
+    if (out->status == PM_SOL_INFEASIBLE)
+        return 0;
+    out->status = before;
+    if (got) {
+        int *found = malloc(((size_t)sc->nchildren + 1) * sizeof *found);
+        if (!found)
+            return -1;
+        extract(X, found);
+        pm_totals t;
+        pm_kpis k;
+        pm_evaluate(sc, found, &t, &k, NULL);
+        if (!*have_best || t.objective < *best_obj) {
+            memcpy(best, found, (size_t)sc->nchildren * sizeof *found);
+            *best_obj = t.objective;
+            *have_best = 1;
+        }
+        free(found);
+    }
+    return proven;
+}
+
+/* Arcs worth a first, fast search: those the Lagrangian prices within tau
+ * of their unit's best, and those of the starting solution. */
+static unsigned char *keep_mask(const pm_arcs *arcs, const pm_lagrange *lg,
+                                double tau, const int *best, int have_best)
+{
+    unsigned char *keep = malloc((size_t)arcs->count + 1);
+    if (!keep)
+        return NULL;
+    for (int c = 0; c < arcs->nchildren; c++)
+        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
+            keep[i] = lg->delta[i] <= tau ||
+                      (have_best && best[c] == arcs->place[i]);
+    return keep;
+}
+
+static int count_mask(const unsigned char *m, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += m[i];
+    return k;
+}
+
+static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] && !b[i])
+            return 0;
+    return 1;
+}
+
+/* A second start: the greedy steered by the Lagrangian prices. */
+static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
+                         const pm_lagrange *lg, int *best, double *best_obj,
+                         int *have_best)
+{
+    int *alt = malloc(((size_t)sc->nchildren + 1) * sizeof *alt), ok = 0;
+    if (alt && pm_greedy(sc, arcs, lg->mu, alt, &ok) == PM_OK && ok) {
+        pm_totals t;
+        pm_kpis k;
+        pm_evaluate(sc, alt, &t, &k, NULL);
+        if (!*have_best || t.objective < *best_obj) {
+            memcpy(best, alt, (size_t)sc->nchildren * sizeof *alt);
+            *best_obj = t.objective;
+            *have_best = 1;
+        }
+    }
+    free(alt);
+}
+
+/* Lagrangian bound, a search over the promising arcs for a strong
+ * incumbent, then reduced-cost fixing and the exact search over the arcs
+ * that can still beat it. */
+static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
+                               const pm_arcs *arcs, int *best, int have_best,
+                               pm_model_result *out, double t0)
+{
+    double best_obj = NAN;
+    pm_totals t;
+    pm_kpis k;
+    if (have_best) {
+        pm_evaluate(sc, best, &t, &k, NULL);
+        best_obj = t.objective;
+    }
+    double ub = have_best ? best_obj
+                          : sc->policy.unmatched_week * (sc->nchildren + 1) +
+                                sc->policy.sibling_split_week * sc->nchildren;
+    pm_lagrange lg;
+    if (pm_lagrange_run(sc, arcs, ub, 3000, &lg) != PM_OK)
+        return PM_ERR_NOMEM;
+    priced_start(sc, arcs, &lg, best, &best_obj, &have_best);
+    double lb = lg.bound, tol = 1e-6 * fmax(1, fabs(lb));
+    out->root_bound = lb;
+    if (X->opts->verbose)
+        fprintf(stderr, "placematch: start %.2f, Lagrangian bound %.2f after %d "
+                "iterations (%.2f s)\n", best_obj, lb, lg.iterations,
+                now_seconds() - t0);
+    int proven = have_best && best_obj <= lb + tol;
+    unsigned char *quick = NULL, *exact = NULL;
+    if (!proven) {
+        double tau = fmax(tol, 2e-4 * fabs(lb));
+        quick = keep_mask(arcs, &lg, tau, best, have_best);
+        /* the quick search only finds an incumbent: give it a share */
+        X->phase_limit = X->opts->time_limit > 0 ? 0.5 * X->opts->time_limit
+                                                 : QUICK_SECONDS;
+        if (X->opts->verbose && quick)
+            fprintf(stderr, "placematch: quick search over %d of %d arcs\n",
+                    count_mask(quick, arcs->count), arcs->count);
+        int r = quick ? search(X, sc, arcs, quick, best, &best_obj, &have_best,
+                               out, t0) : -1;
+        if (r < 0)
+            goto done;
+        if (out->status == PM_SOL_INFEASIBLE) {
+            /* only the pinned children can make the model infeasible, but
+             * the quick search lacked arcs that might rescue them */
+            out->status = PM_SOL_NONE;
+            proven = search(X, sc, arcs, NULL, best, &best_obj, &have_best,
+                            out, t0) == 1;
+            goto done;
+        }
+        exact = have_best ? keep_mask(arcs, &lg, best_obj - lb + tol, best, 1)
+                          : NULL;
+        X->phase_limit = 0;
+        if (X->opts->verbose && exact)
+            fprintf(stderr, "placematch: incumbent %.2f (%.2f s); exact search "
+                    "over %d arcs\n", best_obj, now_seconds() - t0,
+                    count_mask(exact, arcs->count));
+        if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
+            proven = 1; /* the quick search already held every useful arc */
+        else if (exact || !have_best)
+            proven = search(X, sc, arcs, exact, best, &best_obj, &have_best,
+                            out, t0) == 1;
+    }
+done:
+    free(quick);
+    free(exact);
+    pm_lagrange_free(&lg);
     if (out->status == PM_SOL_INFEASIBLE) {
         infeasible_reason(sc, out->message, sizeof out->message);
         out->objective = out->bound = NAN;
         return PM_OK;
     }
-    out->bound = X->bound;
-    keep_best(sc, assign, start, have, start_ok, out);
-    if (out->bound > out->objective)
-        out->bound = out->objective;
+    if (!have_best) {
+        out->status = PM_SOL_NONE;
+        return PM_OK;
+    }
+    out->objective = best_obj;
+    double bound = isnan(X->bound) ? lb : fmax(lb, X->bound);
+    out->status = proven && X->opts->mip_gap <= 0 ? PM_SOL_OPTIMAL : PM_SOL_FEASIBLE;
+    out->bound = proven ? best_obj : fmin(bound, best_obj);
     out->interrupted = X->interrupted;
     return PM_OK;
 }
@@ -654,14 +800,8 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         return PM_OK;
     }
     solve_ctx *X = calloc(1, sizeof *X);
-    int *start = malloc(((size_t)sc->nchildren + 1) * sizeof *start);
     int start_ok = 0;
-    pm_status st = X && start ? pm_greedy(sc, arcs, start, &start_ok)
-                              : PM_ERR_NOMEM;
-    if (st == PM_OK)
-        st = build(&X->B, sc, arcs);
-    if (st == PM_OK && start_ok && !(X->start = start_vector(&X->B, start)))
-        st = PM_ERR_NOMEM;
+    pm_status st = X ? pm_greedy(sc, arcs, NULL, assign, &start_ok) : PM_ERR_NOMEM;
     if (st == PM_OK) {
         X->opts = opts;
         glp_error_hook(on_glpk_error, X);
@@ -670,7 +810,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         else
             glp_term_out(GLP_OFF);
         if (setjmp(X->jb) == 0) {
-            st = solve_guarded(X, sc, assign, start, start_ok, out, t0);
+            st = solve_guarded(X, sc, arcs, assign, start_ok, out, t0);
             if (X->lp)
                 glp_delete_prob(X->lp);
             glp_error_hook(NULL, NULL);
@@ -688,6 +828,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         free(X->start);
     }
     free(X);
-    free(start);
+    if (st == PM_ERR_NOMEM)
+        snprintf(out->message, sizeof out->message, "out of memory");
     return st;
 }

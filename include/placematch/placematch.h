@@ -267,8 +267,139 @@ PM_API const char *const *pm_generate_profiles(void);
 PM_API pm_status pm_generate(const pm_generate_options *opts, char **json,
                              pm_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Panel suggestions                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * For one referral (a child, or a whole sibling group), the k best
+ * arrangements among today's vacancies, and why every other placement is
+ * ruled out (docs/SUGGEST.md).  Every other child stays where they are, as
+ * if pinned at `current`; children without a `current` placement occupy
+ * nothing.  The referral's members leave their own current placements
+ * (those count as vacant for them).  Arrangements are ranked exactly by the
+ * spec/MODEL.md objective with the referral fixed to them.
+ */
+
+typedef struct pm_suggest_options {
+    int k;               /* arrangements to return, 1..1000 (default 5)      */
+    const char *child;   /* the referred child's id; a child in a sibling
+                            group brings the whole group                    */
+    const char *group;   /* or a sibling group's id (child may then be NULL;
+                            when both are given the child must be in it)    */
+    const char *explain_placement; /* optional: a placement id whose failing
+                            rules are all listed (pm_suggestions_explain_*) */
+} pm_suggest_options;
+
+/** Fills opts with the defaults (k = 5, nothing named). */
+PM_API void pm_suggest_options_init(pm_suggest_options *opts);
+
+typedef struct pm_suggestions pm_suggestions;
+
+/**
+ * Ranks arrangements for the referral named in opts.  The members are the
+ * group's children who are not pinned; pinned siblings stay where they are
+ * but count for the group's households and sibling-only places.  On PM_OK
+ * *out is a new handle owned by the caller (pm_suggestions_free); it keeps
+ * the scenario alive, so the scenario may be freed first.  The scenario is
+ * only read.  Errors (one line each in err): PM_ERR_ARG for a NULL argument,
+ * no child or group named, k out of range, a child not in the named group, a
+ * referred child who is pinned (`stay: true`) or a group whose children are
+ * all pinned; PM_ERR_NOT_FOUND for an unknown child, group or placement id;
+ * PM_ERR_LIMIT for more than 10 members; PM_ERR_NOMEM.
+ */
+PM_API pm_status pm_suggest(const pm_scenario *sc, const pm_suggest_options *opts,
+                            pm_suggestions **out, pm_error *err);
+
+PM_API void pm_suggestions_free(pm_suggestions *s);
+
+/** Number of arrangements returned: min(k, arrangements possible), >= 1
+    (leaving the referral unmatched is always possible). */
+PM_API int pm_suggestions_count(const pm_suggestions *s);
+/** Children being placed, in scenario order (pinned siblings excluded). */
+PM_API int pm_suggestions_num_members(const pm_suggestions *s);
+/** Scenario index of member m, or -1 when out of range. */
+PM_API int pm_suggestions_member(const pm_suggestions *s, int m);
+/** The referral's sibling group id, or NULL for a child in no group. */
+PM_API const char *pm_suggestions_group(const pm_suggestions *s);
+/**
+ * The objective of everyone else where they stay: arc costs of every other
+ * child with a current placement (no move) plus the split penalties of the
+ * other sibling groups.  Adding a suggestion's objective gives the MODEL.md
+ * objective of the scenario in which every other child with a current
+ * placement is pinned there and every other child without one is left out.
+ */
+PM_API double pm_suggestions_others_objective(const pm_suggestions *s);
+
+typedef struct pm_suggestion_summary {
+    double objective;    /* the referral's part of the MODEL.md objective:
+                            its members' arc costs, unmatched_week per
+                            unmatched member, its group's split penalty     */
+    double delta;        /* objective - the best suggestion's (>= 0)       */
+    double weekly_cost;  /* cash: placements' weekly costs, plus
+                            unmatched_week per unmatched member             */
+    double annual_cost;  /* weekly_cost * 365/7                            */
+    double miles;        /* summed over placed members                      */
+    int placed, unmatched;
+    int beyond_far_miles; /* placed members beyond policy far_miles          */
+    int moves;           /* members placed away from their current one      */
+    int households;      /* distinct placements of the group's placed
+                            children, pinned siblings included              */
+    int together;        /* 1: households <= 1; 0: split; -1: no group      */
+} pm_suggestion_summary;
+
+/** Figures of suggestion i (0 = best).  PM_ERR_ARG when out of range. */
+PM_API pm_status pm_suggestion_get(const pm_suggestions *s, int i,
+                                   pm_suggestion_summary *out);
+
+typedef struct pm_suggestion_member {
+    const char *child;     /* child id (owned by the scenario)               */
+    const char *placement; /* placement id, or NULL when unmatched          */
+    int placement_index;   /* or -1 when unmatched                          */
+    double miles;          /* NaN when unmatched                            */
+    int beyond_far_miles;
+    int moved;             /* placed away from its current placement         */
+    double weekly_cost;    /* the placement's weekly cost, or unmatched_week */
+    double arc_cost;       /* a(c, p) of MODEL.md, or unmatched_week         */
+} pm_suggestion_member;
+
+/** Where member m goes in suggestion i.  PM_ERR_ARG when out of range. */
+PM_API pm_status pm_suggestion_member_get(const pm_suggestions *s, int i, int m,
+                                          pm_suggestion_member *out);
+
+/** Placements that no suggestion uses, in scenario order, each with the
+    first rule that rules it out for the referral ("ranked_lower" when it is
+    open to a member but not among the k best). */
+PM_API int pm_suggestions_num_exclusions(const pm_suggestions *s);
+/** Exclusion i: placement id, rule name (docs/SUGGEST.md) and one line of
+    reason, all owned by s.  PM_ERR_ARG when out of range. */
+PM_API pm_status pm_suggestions_exclusion(const pm_suggestions *s, int i,
+                                          const char **placement,
+                                          const char **rule,
+                                          const char **reason);
+
+/** With opts.explain_placement: the number of lines, and line i, e.g.
+    "C001: age: age 14 is outside its range 0..11" -- every failing rule for
+    every member; 0 / NULL otherwise. */
+PM_API int pm_suggestions_explain_count(const pm_suggestions *s);
+PM_API const char *pm_suggestions_explain_line(const pm_suggestions *s, int i);
+
+/**
+ * The suggestions as placematch-suggestions/1 JSON (docs/SUGGEST.md),
+ * byte-for-byte deterministic.  *json is owned by the caller (pm_free).
+ */
+PM_API pm_status pm_suggestions_to_json(const pm_suggestions *s, char **json,
+                                        pm_error *err);
+
+/** A readable table for a panel (ids only): each arrangement with its
+    members' placements, costs and needs, then the exclusions by rule. */
+PM_API void pm_suggestions_print(const pm_suggestions *s, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif
+
+/* Commissioning mixes (evaluating capacity options) have their own header. */
+#include "placematch/commissioning.h"
 
 #endif /* PLACEMATCH_H */

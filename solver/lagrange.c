@@ -1,0 +1,450 @@
+#include "lagrange.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DP_MAX 10     /* groups with more free members are relaxed to singles */
+#define FORCE_MAX 7   /* per-arc deltas for groups up to this many free members */
+#define BIG 1e300
+
+/* A sibling group as the dynamic programme sees it. */
+typedef struct gunit {
+    int n;          /* free (not pinned) members            */
+    int *member;    /* n child indices                      */
+    int k;          /* candidate placements                 */
+    int *place;     /* k placement indices                  */
+    unsigned char *open; /* k: a pinned member is already there */
+    int *arc;       /* k * n: arc index or -1               */
+    int d0;         /* distinct placements of pinned members */
+    double fixed;   /* arc costs of pinned members          */
+    int *pinned_at; /* pinned members' placements (npinned) */
+    int npinned;
+} gunit;
+
+typedef struct lctx {
+    const pm_scenario *sc;
+    const pm_arcs *arcs;
+    double U, lambda;
+    gunit *g;
+    int ng;
+    int *single;    /* children handled alone */
+    int nsingle;
+    /* scratch for the dynamic programme (2^DP_MAX entries each) */
+    double *cs, *blk, *F, *F1;
+    int *blk_arg, *F_arg, *F1_arg;
+    double *usage;
+} lctx;
+
+static int ctz(unsigned x) { return __builtin_ctz(x); }
+static int popcount(unsigned x) { return __builtin_popcount(x); }
+
+static int arc_of(const pm_arcs *a, int c, int p)
+{
+    for (int i = a->start[c]; i < a->start[c + 1]; i++)
+        if (a->place[i] == p)
+            return i;
+    return -1;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+/* Fills one group unit; returns 0 on OOM.  Members beyond DP_MAX free
+ * ones make the group a set of singles (caller checks n). */
+static int build_gunit(lctx *L, int g, gunit *u)
+{
+    const pm_scenario *sc = L->sc;
+    const pm_arcs *a = L->arcs;
+    int size = pm_group_size(sc, g), total = 0;
+    const int *m = sc->group_member + sc->group_start[g];
+    memset(u, 0, sizeof *u);
+    u->member = malloc((size_t)size * sizeof(int));
+    u->pinned_at = malloc((size_t)size * sizeof(int));
+    for (int i = 0; i < size; i++)
+        total += a->start[m[i] + 1] - a->start[m[i]];
+    u->place = malloc(((size_t)total + 1) * sizeof(int));
+    if (!u->member || !u->pinned_at || !u->place)
+        return 0;
+    for (int i = 0; i < size; i++) {
+        const pm_child_rec *ch = &sc->children[m[i]];
+        if (ch->stay) {
+            u->pinned_at[u->npinned++] = ch->current;
+            u->fixed += a->cost[a->start[m[i]]];
+        } else {
+            u->member[u->n++] = m[i];
+            for (int j = a->start[m[i]]; j < a->start[m[i] + 1]; j++)
+                u->place[u->k++] = a->place[j];
+        }
+    }
+    qsort(u->place, (size_t)u->k, sizeof(int), cmp_int);
+    qsort(u->pinned_at, (size_t)u->npinned, sizeof(int), cmp_int);
+    int k = 0;
+    for (int i = 0; i < u->k; i++)
+        if (k == 0 || u->place[k - 1] != u->place[i])
+            u->place[k++] = u->place[i];
+    u->k = k;
+    for (int i = 0; i < u->npinned; i++)
+        u->d0 += i == 0 || u->pinned_at[i] != u->pinned_at[i - 1];
+    u->open = calloc((size_t)k + 1, 1);
+    u->arc = malloc(((size_t)k * u->n + 1) * sizeof(int));
+    if (!u->open || !u->arc)
+        return 0;
+    for (int j = 0; j < k; j++) {
+        for (int i = 0; i < u->npinned; i++)
+            u->open[j] |= u->pinned_at[i] == u->place[j];
+        for (int i = 0; i < u->n; i++)
+            u->arc[j * u->n + i] = arc_of(a, u->member[i], u->place[j]);
+    }
+    return 1;
+}
+
+static void free_gunit(gunit *u)
+{
+    free(u->member);
+    free(u->place);
+    free(u->open);
+    free(u->arc);
+    free(u->pinned_at);
+}
+
+static int build_units(lctx *L)
+{
+    const pm_scenario *sc = L->sc;
+    L->g = calloc((size_t)sc->ngroups + 1, sizeof *L->g);
+    L->single = malloc(((size_t)sc->nchildren + 1) * sizeof(int));
+    size_t dp = (size_t)1 << DP_MAX;
+    L->cs = malloc(dp * sizeof(double));
+    L->blk = malloc(dp * sizeof(double));
+    L->F = malloc(dp * sizeof(double));
+    L->F1 = malloc(dp * sizeof(double));
+    L->blk_arg = malloc(dp * sizeof(int));
+    L->F_arg = malloc(dp * sizeof(int));
+    L->F1_arg = malloc(dp * sizeof(int));
+    L->usage = calloc((size_t)sc->nplacements + 1, sizeof(double));
+    if (!L->g || !L->single || !L->cs || !L->blk || !L->F || !L->F1 ||
+        !L->blk_arg || !L->F_arg || !L->F1_arg || !L->usage)
+        return 0;
+    for (int c = 0; c < sc->nchildren; c++) {
+        int g = sc->children[c].group;
+        if (g < 0 || pm_group_size(sc, g) < 2)
+            L->single[L->nsingle++] = c;
+    }
+    for (int g = 0; g < sc->ngroups; g++) {
+        if (pm_group_size(sc, g) < 2)
+            continue;
+        gunit *u = &L->g[L->ng];
+        if (!build_gunit(L, g, u)) {
+            L->ng++;
+            return 0;
+        }
+        if (u->n > DP_MAX) { /* too big to solve exactly: relax to singles */
+            for (int i = sc->group_start[g]; i < sc->group_start[g + 1]; i++)
+                L->single[L->nsingle++] = sc->group_member[i];
+            free_gunit(u);
+            continue;
+        }
+        L->ng++;
+    }
+    return 1;
+}
+
+static void free_units(lctx *L)
+{
+    for (int i = 0; i < L->ng; i++)
+        free_gunit(&L->g[i]);
+    free(L->g);
+    free(L->single);
+    free(L->cs);
+    free(L->blk);
+    free(L->F);
+    free(L->F1);
+    free(L->blk_arg);
+    free(L->F_arg);
+    free(L->F1_arg);
+    free(L->usage);
+}
+
+/* cs[S] = priced cost of putting the free members in S at candidate j. */
+static void subset_costs(const lctx *L, const gunit *u, int j, const double *mu,
+                         double *cs)
+{
+    unsigned full = (1u << u->n) - 1;
+    double price = mu[u->place[j]];
+    cs[0] = 0;
+    for (unsigned S = 1; S <= full; S++) {
+        int b = ctz(S), arc = u->arc[j * u->n + b];
+        double prev = cs[S & (S - 1)];
+        cs[S] = prev < BIG && arc >= 0 ? prev + L->arcs->cost[arc] + price : BIG;
+    }
+}
+
+/* blk[S]: cheapest single household for S (a new one pays lambda). */
+static void household_costs(lctx *L, const gunit *u, const double *mu)
+{
+    unsigned full = (1u << u->n) - 1;
+    for (unsigned S = 0; S <= full; S++) {
+        L->blk[S] = BIG;
+        L->blk_arg[S] = -1;
+    }
+    for (int j = 0; j < u->k; j++) {
+        subset_costs(L, u, j, mu, L->cs);
+        double pen = u->open[j] ? 0 : L->lambda;
+        for (unsigned S = 1; S <= full; S++)
+            if (L->cs[S] + pen < L->blk[S]) {
+                L->blk[S] = L->cs[S] + pen;
+                L->blk_arg[S] = j;
+            }
+    }
+}
+
+/* F[S]: best way to handle the members in S (households or unmatched);
+ * F1[S]: the same with at least one household.  forced: a member bit that
+ * may not be unmatched (-1: none). */
+static void partition_dp(lctx *L, const gunit *u, int forced)
+{
+    unsigned full = (1u << u->n) - 1;
+    L->F[0] = 0;
+    L->F1[0] = BIG;
+    for (unsigned S = 1; S <= full; S++) {
+        int i = ctz(S);
+        unsigned rest = S & (S - 1);
+        double f = BIG, f1 = BIG;
+        int fa = -1, f1a = -1;
+        if (i != forced) { /* i unmatched */
+            f = L->U + L->F[rest];
+            f1 = L->F1[rest] < BIG ? L->U + L->F1[rest] : BIG;
+            fa = f1a = 0;
+        }
+        for (unsigned T = rest;; T = (T - 1) & rest) {
+            unsigned B = T | (1u << i);
+            if (L->blk[B] < BIG && L->F[S ^ B] < BIG) {
+                double v = L->blk[B] + L->F[S ^ B];
+                if (v < f) f = v, fa = (int)B;
+                if (v < f1) f1 = v, f1a = (int)B;
+            }
+            if (T == 0)
+                break;
+        }
+        L->F[S] = f;
+        L->F1[S] = f1;
+        L->F_arg[S] = fa;
+        L->F1_arg[S] = f1a;
+    }
+}
+
+/* The group's best priced cost (splits counted as max(0, D - 1)); *use_f1
+ * says which table holds its arrangement. */
+static double group_value(const lctx *L, const gunit *u, int *use_f1)
+{
+    unsigned full = (1u << u->n) - 1;
+    *use_f1 = 0;
+    if (u->d0 >= 1)
+        return L->F[full] + L->lambda * (u->d0 - 1);
+    double none = L->U * u->n; /* nobody placed: no household at all */
+    double some = L->F1[full] < BIG ? L->F1[full] - L->lambda : BIG;
+    if (some < none) {
+        *use_f1 = 1;
+        return some;
+    }
+    return none;
+}
+
+static void add_usage(lctx *L, const gunit *u, int use_f1)
+{
+    unsigned S = (1u << u->n) - 1;
+    int in_f1 = use_f1;
+    if (u->d0 == 0 && !use_f1)
+        return; /* everyone unmatched */
+    while (S) {
+        int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
+        if (arg <= 0) { /* lowest member unmatched */
+            S &= S - 1;
+            continue;
+        }
+        L->usage[u->place[L->blk_arg[arg]]] += popcount((unsigned)arg);
+        S ^= (unsigned)arg;
+        in_f1 = 0;
+    }
+}
+
+static double eval_group(lctx *L, const gunit *u, const double *mu)
+{
+    double pinned = u->fixed;
+    for (int i = 0; i < u->npinned; i++) {
+        pinned += mu[u->pinned_at[i]];
+        L->usage[u->pinned_at[i]] += 1;
+    }
+    if (u->n == 0)
+        return pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
+    household_costs(L, u, mu);
+    partition_dp(L, u, -1);
+    int use_f1;
+    double v = group_value(L, u, &use_f1);
+    add_usage(L, u, use_f1);
+    return pinned + v;
+}
+
+/* Best priced option of a child alone; *best_arc = -1 when unmatched. */
+static double single_value(const lctx *L, int c, const double *mu,
+                           int *best_arc)
+{
+    const pm_arcs *a = L->arcs;
+    int pinned = L->sc->children[c].stay;
+    double best = pinned ? BIG : L->U;
+    *best_arc = -1;
+    for (int i = a->start[c]; i < a->start[c + 1]; i++) {
+        double v = a->cost[i] + mu[a->place[i]];
+        if (v < best)
+            best = v, *best_arc = i;
+    }
+    return best;
+}
+
+/* L(mu), filling L->usage with the placements each unit uses. */
+static double evaluate(lctx *L, const double *mu)
+{
+    const pm_scenario *sc = L->sc;
+    double total = 0;
+    memset(L->usage, 0, (size_t)sc->nplacements * sizeof(double));
+    for (int i = 0; i < L->nsingle; i++) {
+        int arc;
+        total += single_value(L, L->single[i], mu, &arc);
+        if (arc >= 0)
+            L->usage[L->arcs->place[arc]] += 1;
+    }
+    for (int i = 0; i < L->ng; i++)
+        total += eval_group(L, &L->g[i], mu);
+    for (int p = 0; p < sc->nplacements; p++)
+        total -= mu[p] * sc->placements[p].capacity;
+    return total;
+}
+
+/* delta for each free member's arcs: the group's value with that member
+ * forced to that placement, minus its free value. */
+static void group_deltas(lctx *L, const gunit *u, const double *mu,
+                         double *delta)
+{
+    if (u->n == 0 || u->n > FORCE_MAX)
+        return;
+    unsigned full = (1u << u->n) - 1;
+    household_costs(L, u, mu);
+    partition_dp(L, u, -1);
+    int use_f1;
+    double base = group_value(L, u, &use_f1);
+    double *saved = malloc(((size_t)full + 1) * sizeof *saved);
+    double *cs = malloc(((size_t)full + 1) * sizeof *cs);
+    if (!saved || !cs) { /* no deltas: still a valid (weaker) answer */
+        free(saved);
+        free(cs);
+        return;
+    }
+    memcpy(saved, L->blk, ((size_t)full + 1) * sizeof *saved);
+    for (int j = 0; j < u->k; j++) {
+        subset_costs(L, u, j, mu, cs);
+        double pen = u->open[j] ? 0 : L->lambda;
+        for (int b = 0; b < u->n; b++) {
+            int arc = u->arc[j * u->n + b];
+            if (arc < 0)
+                continue;
+            /* households holding b may only be this placement */
+            for (unsigned S = 1; S <= full; S++)
+                L->blk[S] = (S >> b & 1u) ? (cs[S] < BIG ? cs[S] + pen : BIG)
+                                          : saved[S];
+            partition_dp(L, u, b);
+            double v = group_value(L, u, &use_f1);
+            delta[arc] = v > base ? v - base : 0;
+        }
+    }
+    memcpy(L->blk, saved, ((size_t)full + 1) * sizeof *saved);
+    free(saved);
+    free(cs);
+}
+
+static void all_deltas(lctx *L, const double *mu, double *delta)
+{
+    const pm_arcs *a = L->arcs;
+    for (int i = 0; i < L->nsingle; i++) {
+        int c = L->single[i], best;
+        double v = single_value(L, c, mu, &best);
+        if (L->sc->children[c].stay)
+            continue;
+        for (int j = a->start[c]; j < a->start[c + 1]; j++) {
+            double d = a->cost[j] + mu[a->place[j]] - v;
+            delta[j] = d > 0 ? d : 0;
+        }
+    }
+    for (int i = 0; i < L->ng; i++)
+        group_deltas(L, &L->g[i], mu, delta);
+}
+
+/* Subgradient ascent with Polyak steps towards ub. */
+static double ascend(lctx *L, double ub, int max_iter, double *mu,
+                     double *best_mu, int *iters)
+{
+    const pm_scenario *sc = L->sc;
+    int np = sc->nplacements, stall = 0;
+    double best = -BIG, theta = 1.0;
+    for (int it = 0; it < max_iter; it++) {
+        double val = evaluate(L, mu);
+        *iters = it + 1;
+        if (val > best + 1e-9 * fabs(val)) {
+            best = val;
+            memcpy(best_mu, mu, (size_t)np * sizeof *mu);
+            stall = 0;
+        } else if (++stall >= 20) {
+            theta /= 2;
+            stall = 0;
+        }
+        double norm = 0;
+        for (int p = 0; p < np; p++) {
+            double g = L->usage[p] - sc->placements[p].capacity;
+            if (mu[p] <= 0 && g < 0)
+                g = 0;
+            L->usage[p] = g; /* reuse as the subgradient */
+            norm += g * g;
+        }
+        if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-4)
+            break;
+        double step = theta * (ub - val) / norm;
+        for (int p = 0; p < np; p++) {
+            mu[p] += step * L->usage[p];
+            if (mu[p] < 0)
+                mu[p] = 0;
+        }
+    }
+    return best;
+}
+
+pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
+                          double ub, int max_iter, pm_lagrange *out)
+{
+    memset(out, 0, sizeof *out);
+    lctx L = {.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
+              .lambda = sc->policy.sibling_split_week};
+    size_t np = (size_t)sc->nplacements + 1;
+    double *mu = calloc(np, sizeof *mu);
+    out->mu = calloc(np, sizeof *out->mu);
+    out->delta = calloc((size_t)arcs->count + 1, sizeof *out->delta);
+    pm_status st = PM_ERR_NOMEM;
+    if (mu && out->mu && out->delta && build_units(&L)) {
+        out->bound = ascend(&L, ub, max_iter, mu, out->mu, &out->iterations);
+        all_deltas(&L, out->mu, out->delta);
+        st = PM_OK;
+    }
+    free_units(&L);
+    free(mu);
+    if (st != PM_OK)
+        pm_lagrange_free(out);
+    return st;
+}
+
+void pm_lagrange_free(pm_lagrange *lg)
+{
+    free(lg->mu);
+    free(lg->delta);
+    lg->mu = lg->delta = NULL;
+}

@@ -1,0 +1,31 @@
+/* A Lagrangian lower bound for the matching model, and what it says about
+ * each arc.  Capacity rows are priced (multipliers mu >= 0); sibling-only
+ * and avoid rows are dropped.  What is left splits into independent units:
+ * a single child picks its cheapest priced arc or stays unmatched; a
+ * sibling group solves its own small problem exactly (which households,
+ * who goes where, splits included) by dynamic programming over subsets.
+ * This convexifies each group's choice, so the bound is at least as strong
+ * as the compact LP's, at a fraction of the cost (no simplex).
+ *
+ * For every arc (c, p), bound + delta[arc] is a lower bound on any solution
+ * that places c at p, so an arc with bound + delta > incumbent can be
+ * removed without losing the optimum (reduced-cost fixing). */
+#ifndef PM_LAGRANGE_H
+#define PM_LAGRANGE_H
+
+#include "compat.h"
+
+typedef struct pm_lagrange {
+    double bound;  /* best L(mu) found: a lower bound on the optimum   */
+    double *mu;    /* per placement, at the best bound                  */
+    double *delta; /* per arc, >= 0 (0 where no test was made)          */
+    int iterations;
+} pm_lagrange;
+
+/* ub: the objective of a known solution (steers the step size).
+ * Deterministic.  PM_ERR_NOMEM on allocation failure. */
+pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
+                          double ub, int max_iter, pm_lagrange *out);
+void pm_lagrange_free(pm_lagrange *lg);
+
+#endif
