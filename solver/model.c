@@ -832,3 +832,30 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         snprintf(out->message, sizeof out->message, "out of memory");
     return st;
 }
+
+pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
+                         const char *path, int mps)
+{
+    solve_ctx *X = calloc(1, sizeof *X);
+    if (!X)
+        return PM_ERR_NOMEM;
+    pm_status st = build(&X->B, sc, arcs, NULL);
+    if (st == PM_OK) {
+        glp_error_hook(on_glpk_error, X);
+        glp_term_out(GLP_OFF);
+        if (setjmp(X->jb) == 0) {
+            load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+            int rc = mps ? glp_write_mps(X->lp, GLP_MPS_FILE, NULL, path)
+                         : glp_write_lp(X->lp, NULL, path);
+            st = rc == 0 ? PM_OK : PM_ERR_IO;
+            glp_delete_prob(X->lp);
+            glp_error_hook(NULL, NULL);
+        } else {
+            st = PM_ERR_SOLVER;
+        }
+        glp_free_env();
+    }
+    builder_free(&X->B);
+    free(X);
+    return st;
+}
