@@ -7,6 +7,8 @@
 #define DP_MAX 10     /* groups with more free members are relaxed to singles */
 #define FORCE_MAX 7   /* per-arc deltas for groups up to this many free members */
 #define BIG 1e300
+#define TARGET_GAP 0.005
+#define STALL_LIMIT 60
 
 /* A sibling group as the dynamic programme sees it. */
 typedef struct gunit {
@@ -395,7 +397,7 @@ static double ascend(lctx *L, double ub, int max_iter, double *mu,
             best = val;
             memcpy(best_mu, mu, (size_t)np * sizeof *mu);
             stall = 0;
-        } else if (++stall >= 20) {
+        } else if (++stall >= STALL_LIMIT) {
             theta /= 2;
             stall = 0;
         }
@@ -407,9 +409,12 @@ static double ascend(lctx *L, double ub, int max_iter, double *mu,
             L->usage[p] = g; /* reuse as the subgradient */
             norm += g * g;
         }
-        if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-4)
+        if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-6)
             break;
-        double step = theta * (ub - val) / norm;
+        /* a target just above the best bound: the incumbent is often far
+         * off, and aiming at it makes the steps overshoot */
+        double target = fmin(ub, best + TARGET_GAP * fabs(best));
+        double step = theta * (target - val) / norm;
         for (int p = 0; p < np; p++) {
             mu[p] += step * L->usage[p];
             if (mu[p] < 0)

@@ -34,6 +34,7 @@
 /* Without a time limit, the search for a first strong incumbent stops
  * after this long and the exact search takes over. */
 #define QUICK_SECONDS 20.0
+#define LNS_SECONDS 10.0
 
 enum col_kind { COL_X, COL_Y, COL_S, COL_W };
 
@@ -41,6 +42,7 @@ typedef struct builder {
     const pm_scenario *sc;
     const pm_arcs *arcs;
     const unsigned char *keep; /* arcs allowed (NULL: all) */
+    const unsigned char *fixed; /* children held where they are (NULL: none) */
     int *xcol;        /* arc -> column, 0 when the arc is dropped */
     int ncols, colcap;
     unsigned char *kind;
@@ -151,7 +153,7 @@ static void build_x(builder *B)
     const pm_arcs *a = B->arcs;
     double U = sc->policy.unmatched_week;
     for (int c = 0; c < sc->nchildren && !B->oom; c++) {
-        int pinned = sc->children[c].stay;
+        int pinned = sc->children[c].stay || (B->fixed && B->fixed[c]);
         int row = pinned ? 0 : add_row(B, 1);
         for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
             if (!arc_useful(B, c, i))
@@ -337,12 +339,13 @@ static void builder_free(builder *B)
 }
 
 static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
-                       const unsigned char *keep)
+                       const unsigned char *keep, const unsigned char *fixed)
 {
     memset(B, 0, sizeof *B);
     B->sc = sc;
     B->arcs = arcs;
     B->keep = keep;
+    B->fixed = fixed;
     B->xcol = calloc((size_t)arcs->count + 1, sizeof(int));
     int *wlist = malloc(((size_t)arcs->count + 1) * 2 * sizeof(int));
     int nw = 0;
@@ -381,10 +384,12 @@ static void on_glpk_error(void *info)
     longjmp(X->jb, 1);
 }
 
+/* GLPK's terminal output (including its error messages) goes to stderr
+ * when verbose, and nowhere otherwise. */
 static int on_glpk_term(void *info, const char *s)
 {
-    (void)info;
-    fputs(s, stderr);
+    if (info)
+        fputs(s, stderr);
     return 1; /* handled: GLPK prints nothing itself */
 }
 
@@ -600,8 +605,9 @@ static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
  * assignment in best (feasible, objective *best_obj) and improving it in
  * place.  Returns 1 when the search proved its answer optimal over keep. */
 static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
-                  const unsigned char *keep, int *best, double *best_obj,
-                  int *have_best, pm_model_result *out, double t0)
+                  const unsigned char *keep, const unsigned char *fixed,
+                  int *best, double *best_obj, int *have_best,
+                  pm_model_result *out, double t0)
 {
     builder_free(&X->B);
     free(X->start);
@@ -612,11 +618,13 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         glp_delete_prob(X->lp);
         X->lp = NULL;
     }
-    if (build(&X->B, sc, arcs, keep) != PM_OK)
+    if (build(&X->B, sc, arcs, keep, fixed) != PM_OK)
         return -1;
     if (*have_best && !(X->start = start_vector(&X->B, best)))
         return -1;
-    if (X->B.ncols == 0) { /* nobody can be placed: nothing to search */
+    if (X->B.ncols == 0 && fixed)
+        return 0; /* an empty neighbourhood: nothing to improve */
+    if (X->B.ncols == 0) { /* nobody can be placed */
         for (int c = 0; c < sc->nchildren; c++)
             best[c] = -1;
         *have_best = 1;
@@ -684,6 +692,123 @@ static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
     return 1;
 }
 
+/* ---- large-neighbourhood search ------------------------------------ */
+
+#define LNS_PLACES 6      /* placements opened up around each seed child */
+#define LNS_CHILDREN 80   /* most children freed in one neighbourhood     */
+#define LNS_PASSES 3
+#define LNS_SUB_SECONDS 1.0
+
+typedef struct lns_state {
+    unsigned char *keep, *fixed, *open;
+    int *seeds;
+    double *seed_key;
+} lns_state;
+
+/* Seeds in order of how much dearer their current arc is than the
+ * Lagrangian prices suggest: the children most likely misplaced. */
+static void order_seeds(const pm_arcs *arcs, const pm_lagrange *lg,
+                        const int *best, lns_state *L, int n)
+{
+    for (int c = 0; c < n; c++) {
+        L->seeds[c] = c;
+        L->seed_key[c] = 0;
+        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
+            if (arcs->place[i] == best[c])
+                L->seed_key[c] = lg->delta[i];
+    }
+    /* insertion sort by key, descending; stable, so ties keep index order */
+    for (int i = 1; i < n; i++) {
+        int c = L->seeds[i], j = i;
+        while (j > 0 && L->seed_key[L->seeds[j - 1]] < L->seed_key[c]) {
+            L->seeds[j] = L->seeds[j - 1];
+            j--;
+        }
+        L->seeds[j] = c;
+    }
+}
+
+/* Opens the seed's placement and its cheapest alternatives, frees the
+ * children there (and their siblings); everyone else is held. */
+static void neighbourhood(const pm_scenario *sc, const pm_arcs *arcs,
+                          const pm_lagrange *lg, const int *best, int seed,
+                          int places, lns_state *L)
+{
+    int n = sc->nchildren, freed = 0;
+    memset(L->open, 0, (size_t)sc->nplacements + 1);
+    if (best[seed] >= 0)
+        L->open[best[seed]] = 1;
+    for (int k = 0; k < places; k++) { /* the cheapest by delta */
+        int pick = -1;
+        for (int i = arcs->start[seed]; i < arcs->start[seed + 1]; i++)
+            if (!L->open[arcs->place[i]] &&
+                (pick < 0 || lg->delta[i] < lg->delta[pick]))
+                pick = i;
+        if (pick < 0)
+            break;
+        L->open[arcs->place[pick]] = 1;
+    }
+    for (int c = 0; c < n; c++)
+        L->fixed[c] = 1;
+    for (int c = 0; c < n && freed < LNS_CHILDREN; c++) {
+        if (c != seed && (best[c] < 0 || !L->open[best[c]]))
+            continue;
+        int g = sc->children[c].group;
+        if (g < 0) {
+            freed += L->fixed[c];
+            L->fixed[c] = 0;
+            continue;
+        }
+        for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
+            freed += L->fixed[sc->group_member[k]];
+            L->fixed[sc->group_member[k]] = 0;
+        }
+    }
+    for (int c = 0; c < n; c++)
+        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
+            L->keep[i] = arcs->place[i] == best[c] ||
+                         (!L->fixed[c] && L->open[arcs->place[i]]);
+}
+
+/* Re-optimises one neighbourhood after another until the time is up. */
+static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
+                    const pm_lagrange *lg, int *best, double *best_obj,
+                    pm_model_result *out, double t0, double until)
+{
+    int n = sc->nchildren, have = 1, rounds = 0, improved = 0;
+    lns_state L = {malloc((size_t)arcs->count + 1), malloc((size_t)n + 1),
+                   malloc((size_t)sc->nplacements + 1),
+                   malloc(((size_t)n + 1) * sizeof(int)),
+                   malloc(((size_t)n + 1) * sizeof(double))};
+    if (L.keep && L.fixed && L.open && L.seeds && L.seed_key) {
+        order_seeds(arcs, lg, best, &L, n);
+        pm_solution saved = out->status;
+        /* passes over every seed, each with wider neighbourhoods */
+        for (int r = 0; r < LNS_PASSES * n && now_seconds() - t0 < until; r++) {
+            if (X->interrupted)
+                break;
+            int places = LNS_PLACES << (r / n);
+            neighbourhood(sc, arcs, lg, best, L.seeds[r % n], places, &L);
+            X->phase_limit = fmin(until, now_seconds() - t0 + LNS_SUB_SECONDS);
+            double before = *best_obj;
+            search(X, sc, arcs, L.keep, L.fixed, best, best_obj, &have, out, t0);
+            out->status = saved;
+            rounds++;
+            improved += *best_obj < before - 1e-6 * fmax(1, fabs(before));
+        }
+        if (X->opts->verbose)
+            fprintf(stderr, "placematch: %d neighbourhoods, %d improved, "
+                    "incumbent %.2f (%.2f s)\n", rounds, improved, *best_obj,
+                    now_seconds() - t0);
+        X->phase_limit = 0;
+    }
+    free(L.keep);
+    free(L.fixed);
+    free(L.open);
+    free(L.seeds);
+    free(L.seed_key);
+}
+
 /* A second start: the greedy steered by the Lagrangian prices. */
 static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
                          const pm_lagrange *lg, int *best, double *best_obj,
@@ -721,7 +846,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                           : sc->policy.unmatched_week * (sc->nchildren + 1) +
                                 sc->policy.sibling_split_week * sc->nchildren;
     pm_lagrange lg;
-    if (pm_lagrange_run(sc, arcs, ub, 3000, &lg) != PM_OK)
+    if (pm_lagrange_run(sc, arcs, ub, 5000, &lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, &lg, best, &best_obj, &have_best);
     double lb = lg.bound, tol = 1e-6 * fmax(1, fabs(lb));
@@ -741,7 +866,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (X->opts->verbose && quick)
             fprintf(stderr, "placematch: quick search over %d of %d arcs\n",
                     count_mask(quick, arcs->count), arcs->count);
-        int r = quick ? search(X, sc, arcs, quick, best, &best_obj, &have_best,
+        int r = quick ? search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
                                out, t0) : -1;
         if (r < 0)
             goto done;
@@ -749,9 +874,15 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             /* only the pinned children can make the model infeasible, but
              * the quick search lacked arcs that might rescue them */
             out->status = PM_SOL_NONE;
-            proven = search(X, sc, arcs, NULL, best, &best_obj, &have_best,
+            proven = search(X, sc, arcs, NULL, NULL, best, &best_obj, &have_best,
                             out, t0) == 1;
             goto done;
+        }
+        if (have_best) {
+            double lns = X->opts->time_limit > 0 ? 0.25 * X->opts->time_limit
+                                                 : LNS_SECONDS;
+            improve(X, sc, arcs, &lg, best, &best_obj, out, t0,
+                    now_seconds() - t0 + lns);
         }
         exact = have_best ? keep_mask(arcs, &lg, best_obj - lb + tol, best, 1)
                           : NULL;
@@ -763,7 +894,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
             proven = 1; /* the quick search already held every useful arc */
         else if (exact || !have_best)
-            proven = search(X, sc, arcs, exact, best, &best_obj, &have_best,
+            proven = search(X, sc, arcs, exact, NULL, best, &best_obj, &have_best,
                             out, t0) == 1;
     }
 done:
@@ -805,10 +936,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     if (st == PM_OK) {
         X->opts = opts;
         glp_error_hook(on_glpk_error, X);
-        if (opts->verbose)
-            glp_term_hook(on_glpk_term, NULL);
-        else
-            glp_term_out(GLP_OFF);
+        glp_term_hook(on_glpk_term, opts->verbose ? stderr : NULL);
         if (setjmp(X->jb) == 0) {
             st = solve_guarded(X, sc, arcs, assign, start_ok, out, t0);
             if (X->lp)
@@ -839,10 +967,10 @@ pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
     solve_ctx *X = calloc(1, sizeof *X);
     if (!X)
         return PM_ERR_NOMEM;
-    pm_status st = build(&X->B, sc, arcs, NULL);
+    pm_status st = build(&X->B, sc, arcs, NULL, NULL);
     if (st == PM_OK) {
         glp_error_hook(on_glpk_error, X);
-        glp_term_out(GLP_OFF);
+        glp_term_hook(on_glpk_term, NULL);
         if (setjmp(X->jb) == 0) {
             load_problem(X, sc->policy.unmatched_week * sc->nchildren);
             int rc = mps ? glp_write_mps(X->lp, GLP_MPS_FILE, NULL, path)
