@@ -63,7 +63,10 @@ pm_status pm_err_add(pm_error *err, pm_status status, const char *file,
         va_end(ap);
     }
     size_t len = strlen(line);
-    if (used + len + 2 + TAIL_RESERVE < PM_ERROR_TEXT_MAX) {
+    /* once the overflow line is there, it stays the last line */
+    int overflowed = !strncmp(err->text, "... and ", 8) ||
+                     strstr(err->text, "\n... and ") != NULL;
+    if (!overflowed && used + len + 2 + TAIL_RESERVE < PM_ERROR_TEXT_MAX) {
         memcpy(err->text + used, line, len);
         err->text[used + len] = '\n';
         err->text[used + len + 1] = '\0';

@@ -55,6 +55,25 @@ static size_t too_deep_at(const char *s, size_t len)
     return (size_t)-1;
 }
 
+/* cJSON decodes \u0000 into a NUL that silently cuts a string short (a
+ * type "x\u0000y" would read as "x"): refuse it. */
+static size_t escaped_nul_at(const char *s, size_t len)
+{
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_str) {
+            in_str = s[i] == '"';
+        } else if (s[i] == '"') {
+            in_str = 0;
+        } else if (s[i] == '\\') {
+            if (i + 5 < len && s[i + 1] == 'u' && !memcmp(s + i + 2, "0000", 4))
+                return i;
+            i++;
+        }
+    }
+    return (size_t)-1;
+}
+
 cJSON *pm_json_parse(const char *data, size_t len, const char *file,
                      pm_error *err)
 {
@@ -70,6 +89,14 @@ cJSON *pm_json_parse(const char *data, size_t len, const char *file,
         line_col(data, nul, &line, &col);
         pm_err_add(err, PM_ERR_PARSE, file, NULL,
                    "line %d, column %d: NUL byte in JSON text", line, col);
+        return NULL;
+    }
+    size_t esc = escaped_nul_at(data, len);
+    if (esc != (size_t)-1) {
+        line_col(data, esc, &line, &col);
+        pm_err_add(err, PM_ERR_PARSE, file, NULL,
+                   "line %d, column %d: \\u0000 (NUL) in a string is not allowed",
+                   line, col);
         return NULL;
     }
     size_t deep = too_deep_at(data, len);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DP_MAX 10     /* groups with more free members are relaxed to singles */
 #define FORCE_MAX 7   /* per-arc deltas for groups up to this many free members */
@@ -384,9 +385,17 @@ static void all_deltas(lctx *L, const double *mu, double *delta)
 }
 
 /* Subgradient ascent with Polyak steps towards ub. */
-static double ascend(lctx *L, double ub, int max_iter, double *mu,
-                     double *best_mu, int *iters)
+static double clock_seconds(void)
 {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double ascend(lctx *L, double ub, int max_iter, double seconds,
+                     double *mu, double *best_mu, int *iters)
+{
+    double t0 = clock_seconds();
     const pm_scenario *sc = L->sc;
     int np = sc->nplacements, stall = 0;
     double best = -BIG, theta = 1.0;
@@ -409,7 +418,8 @@ static double ascend(lctx *L, double ub, int max_iter, double *mu,
             L->usage[p] = g; /* reuse as the subgradient */
             norm += g * g;
         }
-        if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-6)
+        if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-6 ||
+            (seconds > 0 && clock_seconds() - t0 > seconds))
             break;
         /* a target just above the best bound: the incumbent is often far
          * off, and aiming at it makes the steps overshoot */
@@ -425,7 +435,8 @@ static double ascend(lctx *L, double ub, int max_iter, double *mu,
 }
 
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
-                          double ub, int max_iter, pm_lagrange *out)
+                          double ub, int max_iter, double seconds,
+                          pm_lagrange *out)
 {
     memset(out, 0, sizeof *out);
     lctx L = {.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
@@ -436,7 +447,8 @@ pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
     out->delta = calloc((size_t)arcs->count + 1, sizeof *out->delta);
     pm_status st = PM_ERR_NOMEM;
     if (mu && out->mu && out->delta && build_units(&L)) {
-        out->bound = ascend(&L, ub, max_iter, mu, out->mu, &out->iterations);
+        out->bound = ascend(&L, ub, max_iter, seconds, mu, out->mu,
+                            &out->iterations);
         all_deltas(&L, out->mu, out->delta);
         st = PM_OK;
     }

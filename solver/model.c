@@ -35,6 +35,13 @@
  * after this long and the exact search takes over. */
 #define QUICK_SECONDS 20.0
 #define LNS_SECONDS 10.0
+/* With a time limit: the Lagrangian may use this share of it, the quick
+ * search runs until QUICK_SHARE of it has passed, the neighbourhood search
+ * until LNS_SHARE, and the exact search has the rest. */
+#define LAGRANGE_ITERATIONS 2000
+#define LAGRANGE_SHARE 0.05
+#define QUICK_SHARE 0.2
+#define LNS_SHARE 0.6
 
 enum col_kind { COL_X, COL_Y, COL_S, COL_W };
 
@@ -846,7 +853,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                           : sc->policy.unmatched_week * (sc->nchildren + 1) +
                                 sc->policy.sibling_split_week * sc->nchildren;
     pm_lagrange lg;
-    if (pm_lagrange_run(sc, arcs, ub, 5000, &lg) != PM_OK)
+    double limit = X->opts->time_limit;
+    if (pm_lagrange_run(sc, arcs, ub, LAGRANGE_ITERATIONS,
+                        limit > 0 ? LAGRANGE_SHARE * limit : 0, &lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, &lg, best, &best_obj, &have_best);
     double lb = lg.bound, tol = 1e-6 * fmax(1, fabs(lb));
@@ -861,8 +870,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         double tau = fmax(tol, 2e-4 * fabs(lb));
         quick = keep_mask(arcs, &lg, tau, best, have_best);
         /* the quick search only finds an incumbent: give it a share */
-        X->phase_limit = X->opts->time_limit > 0 ? 0.5 * X->opts->time_limit
-                                                 : QUICK_SECONDS;
+        X->phase_limit = limit > 0 ? QUICK_SHARE * limit : QUICK_SECONDS;
         if (X->opts->verbose && quick)
             fprintf(stderr, "placematch: quick search over %d of %d arcs\n",
                     count_mask(quick, arcs->count), arcs->count);
@@ -879,10 +887,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             goto done;
         }
         if (have_best) {
-            double lns = X->opts->time_limit > 0 ? 0.25 * X->opts->time_limit
-                                                 : LNS_SECONDS;
             improve(X, sc, arcs, &lg, best, &best_obj, out, t0,
-                    now_seconds() - t0 + lns);
+                    limit > 0 ? LNS_SHARE * limit
+                              : now_seconds() - t0 + LNS_SECONDS);
         }
         exact = have_best ? keep_mask(arcs, &lg, best_obj - lb + tol, best, 1)
                           : NULL;
@@ -912,8 +919,12 @@ done:
     }
     out->objective = best_obj;
     double bound = isnan(X->bound) ? lb : fmax(lb, X->bound);
-    out->status = proven && X->opts->mip_gap <= 0 ? PM_SOL_OPTIMAL : PM_SOL_FEASIBLE;
-    out->bound = proven ? best_obj : fmin(bound, best_obj);
+    /* optimal when proven, or when the bound meets the incumbent anyway */
+    int closed = !isnan(bound) &&
+                 bound >= best_obj - 1e-9 * fmax(1.0, fabs(best_obj));
+    out->status = (proven && X->opts->mip_gap <= 0) || closed ? PM_SOL_OPTIMAL
+                                                              : PM_SOL_FEASIBLE;
+    out->bound = out->status == PM_SOL_OPTIMAL ? best_obj : fmin(bound, best_obj);
     out->interrupted = X->interrupted;
     return PM_OK;
 }

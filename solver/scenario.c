@@ -530,10 +530,11 @@ pm_status pm_scenario_load_buffer(const char *data, size_t len,
                                   const char *name, pm_scenario **out,
                                   pm_error *err)
 {
+    if (out)
+        *out = NULL;
     if (!out || (!data && len))
         return pm_err_add(err, PM_ERR_ARG, name, NULL,
                           "pm_scenario_load_buffer: NULL argument");
-    *out = NULL;
     if (!name)
         name = "(buffer)";
     cJSON *root = pm_json_parse(data ? data : "", len, name, err);
@@ -547,10 +548,11 @@ pm_status pm_scenario_load_buffer(const char *data, size_t len,
 pm_status pm_scenario_load_file(const char *path, pm_scenario **out,
                                 pm_error *err)
 {
+    if (out)
+        *out = NULL;
     if (!path || !out)
         return pm_err_add(err, PM_ERR_ARG, NULL, NULL,
                           "pm_scenario_load_file: NULL argument");
-    *out = NULL;
     char *data;
     size_t len;
     pm_status st = pm_read_file(path, &data, &len, err);
