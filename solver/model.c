@@ -248,7 +248,8 @@ static void build_groups(builder *B, int *wlist, int *nw)
         }
         if (B->oom)
             break;
-        qsort(buf, (size_t)n, sizeof *buf, cmp_member_arc);
+        if (n > 1)
+            qsort(buf, (size_t)n, sizeof *buf, cmp_member_arc);
         int drow = 0;
         if (sc->policy.sibling_split_week > 0) {
             int s = add_col(B, COL_S, g, 0, sc->policy.sibling_split_week, 0,
