@@ -6,6 +6,10 @@
 
 #include "cli.h"
 
+/* A borough that cannot be proven optimal quickly should still come back
+ * with its best match and gap, not run for hours. */
+#define DEFAULT_TIME_LIMIT 120.0
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -27,13 +31,14 @@ static void solve_usage(FILE *out)
             "  -o, --output FILE   write placematch-result/1 JSON here (default:\n"
             "                      standard output)\n"
             "  --time-limit S      stop the search after S seconds and report the\n"
-            "                      best match and its gap (default 0: no limit)\n"
+            "                      best match and its gap (default %g; 0: no limit)\n"
             "  --gap G             stop when the relative gap is at most G\n"
             "  --node-limit N      stop after N branch-and-bound nodes\n"
             "  --summary           print the readable summary to stderr (default\n"
             "                      when stderr is a terminal)\n"
             "  --quiet             no summary\n"
-            "  --verbose           show GLPK's progress on stderr\n");
+            "  --verbose           show GLPK's progress on stderr\n",
+            DEFAULT_TIME_LIMIT);
 }
 
 typedef struct solve_args {
@@ -83,6 +88,7 @@ int pm_cli_solve(int argc, char **argv)
     solve_args s = {.summary = -1};
     pm_args_init(&a, argc, argv);
     pm_solve_options_init(&s.opts);
+    s.opts.time_limit = DEFAULT_TIME_LIMIT;
     if (parse(&a, &s) != PM_EXIT_OK) {
         solve_usage(stderr);
         return PM_EXIT_USAGE;

@@ -609,6 +609,20 @@ static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
     free(count);
 }
 
+/* Keeps cand (a feasible assignment) when it beats the best so far. */
+static void offer(const pm_scenario *sc, const int *cand, int *best,
+                  double *best_obj, int *have_best)
+{
+    pm_totals t;
+    pm_kpis k;
+    pm_evaluate(sc, cand, &t, &k, NULL);
+    if (!*have_best || t.objective < *best_obj) {
+        memcpy(best, cand, (size_t)sc->nchildren * sizeof *cand);
+        *best_obj = t.objective;
+        *have_best = 1;
+    }
+}
+
 /* One branch-and-bound search over the arcs in keep, starting from the
  * assignment in best (feasible, objective *best_obj) and improving it in
  * place.  Returns 1 when the search proved its answer optimal over keep. */
@@ -656,14 +670,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         if (!found)
             return -1;
         extract(X, found);
-        pm_totals t;
-        pm_kpis k;
-        pm_evaluate(sc, found, &t, &k, NULL);
-        if (!*have_best || t.objective < *best_obj) {
-            memcpy(best, found, (size_t)sc->nchildren * sizeof *found);
-            *best_obj = t.objective;
-            *have_best = 1;
-        }
+        offer(sc, found, best, best_obj, have_best);
         free(found);
     }
     return proven;
@@ -704,7 +711,7 @@ static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
 
 #define LNS_PLACES 6      /* placements opened up around each seed child */
 #define LNS_CHILDREN 80   /* most children freed in one neighbourhood     */
-#define LNS_PASSES 3
+#define LNS_PASSES 2
 #define LNS_SUB_SECONDS 1.0
 
 typedef struct lns_state {
@@ -783,7 +790,7 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                     const pm_lagrange *lg, int *best, double *best_obj,
                     pm_model_result *out, double t0, double until)
 {
-    int n = sc->nchildren, have = 1, rounds = 0, improved = 0;
+    int n = sc->nchildren, have = 1, rounds = 0, improved = 0, quiet = 0;
     lns_state L = {malloc((size_t)arcs->count + 1), malloc((size_t)n + 1),
                    malloc((size_t)sc->nplacements + 1),
                    malloc(((size_t)n + 1) * sizeof(int)),
@@ -802,7 +809,12 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
             search(X, sc, arcs, L.keep, L.fixed, best, best_obj, &have, out, t0);
             out->status = saved;
             rounds++;
-            improved += *best_obj < before - 1e-6 * fmax(1, fabs(before));
+            if (*best_obj < before - 1e-6 * fmax(1, fabs(before))) {
+                improved++;
+                quiet = 0;
+            } else if (++quiet >= n) {
+                break; /* a whole pass without a gain: wider ones rarely pay */
+            }
         }
         if (X->opts->verbose)
             fprintf(stderr, "placematch: %d neighbourhoods, %d improved, "
@@ -823,16 +835,8 @@ static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
                          int *have_best)
 {
     int *alt = malloc(((size_t)sc->nchildren + 1) * sizeof *alt), ok = 0;
-    if (alt && pm_greedy(sc, arcs, lg->mu, alt, &ok) == PM_OK && ok) {
-        pm_totals t;
-        pm_kpis k;
-        pm_evaluate(sc, alt, &t, &k, NULL);
-        if (!*have_best || t.objective < *best_obj) {
-            memcpy(best, alt, (size_t)sc->nchildren * sizeof *alt);
-            *best_obj = t.objective;
-            *have_best = 1;
-        }
-    }
+    if (alt && pm_greedy(sc, arcs, lg->mu, alt, &ok) == PM_OK && ok)
+        offer(sc, alt, best, best_obj, have_best);
     free(alt);
 }
 
