@@ -23,6 +23,7 @@ typedef struct gunit {
     double fixed;   /* arc costs of pinned members          */
     int *pinned_at; /* pinned members' placements (npinned) */
     int npinned;
+    int *room;      /* k: capacity left after pinned members */
 } gunit;
 
 typedef struct lctx {
@@ -94,11 +95,15 @@ static int build_gunit(lctx *L, int g, gunit *u)
         u->d0 += i == 0 || u->pinned_at[i] != u->pinned_at[i - 1];
     u->open = calloc((size_t)k + 1, 1);
     u->arc = malloc(((size_t)k * u->n + 1) * sizeof(int));
-    if (!u->open || !u->arc)
+    u->room = malloc(((size_t)k + 1) * sizeof(int));
+    if (!u->open || !u->arc || !u->room)
         return 0;
     for (int j = 0; j < k; j++) {
-        for (int i = 0; i < u->npinned; i++)
+        u->room[j] = sc->placements[u->place[j]].capacity;
+        for (int i = 0; i < u->npinned; i++) {
             u->open[j] |= u->pinned_at[i] == u->place[j];
+            u->room[j] -= u->pinned_at[i] == u->place[j];
+        }
         for (int i = 0; i < u->n; i++)
             u->arc[j * u->n + i] = arc_of(a, u->member[i], u->place[j]);
     }
@@ -112,6 +117,7 @@ static void free_gunit(gunit *u)
     free(u->open);
     free(u->arc);
     free(u->pinned_at);
+    free(u->room);
 }
 
 static int build_units(lctx *L)
@@ -181,7 +187,8 @@ static void subset_costs(const lctx *L, const gunit *u, int j, const double *mu,
     for (unsigned S = 1; S <= full; S++) {
         int b = ctz(S), arc = u->arc[j * u->n + b];
         double prev = cs[S & (S - 1)];
-        cs[S] = prev < BIG && arc >= 0 ? prev + L->arcs->cost[arc] + price : BIG;
+        cs[S] = prev < BIG && arc >= 0 && popcount(S) <= u->room[j]
+                    ? prev + L->arcs->cost[arc] + price : BIG;
     }
 }
 
