@@ -39,6 +39,9 @@
  * search runs until QUICK_SHARE of it has passed, the neighbourhood search
  * until LNS_SHARE, and the exact search has the rest. */
 #define LAGRANGE_ITERATIONS 2000
+/* Arcs within this fraction of the bound of their unit's best make up
+ * the quick search: small enough for its LP to solve in seconds. */
+#define QUICK_TAU 5e-5
 #define LAGRANGE_SHARE 0.05
 #define QUICK_SHARE 0.2
 #define LNS_SHARE 0.6
@@ -716,7 +719,7 @@ static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
 
 #define LNS_PLACES 6      /* placements opened up around each seed child */
 #define LNS_CHILDREN 80   /* most children freed in one neighbourhood     */
-#define LNS_PASSES 2
+#define LNS_PASSES 4
 #define LNS_SUB_SECONDS 1.0
 
 typedef struct lns_state {
@@ -834,6 +837,89 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     free(L.seed_key);
 }
 
+/* The LP over keep: lp[c] = the placement where child c sits whole, -1
+ * when unmatched whole, -2 when fractional.  Returns 0 when the LP did not
+ * solve. */
+static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
+                                 const pm_arcs *arcs, const unsigned char *keep,
+                                 int *lp, double t0)
+{
+    builder_free(&X->B);
+    if (X->lp) {
+        glp_delete_prob(X->lp);
+        X->lp = NULL;
+    }
+    if (build(&X->B, sc, arcs, keep, NULL) != PM_OK || X->B.ncols == 0)
+        return 0;
+    load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    sm.meth = GLP_PRIMAL;
+    sm.presolve = GLP_ON;
+    sm.tm_lim = ms_left(X, t0);
+    if (glp_simplex(X->lp, &sm) != 0 || glp_get_status(X->lp) != GLP_OPT)
+        return 0;
+    double *sum = calloc((size_t)sc->nchildren + 1, sizeof *sum);
+    if (!sum)
+        return 0;
+    for (int c = 0; c < sc->nchildren; c++)
+        lp[c] = -1;
+    for (int j = 1; j <= X->B.ncols; j++) {
+        if (X->B.kind[j] != COL_X)
+            continue;
+        int c = X->B.cb[j];
+        double v = glp_get_col_prim(X->lp, j);
+        sum[c] += v;
+        if (v > 1 - 1e-6)
+            lp[c] = arcs->place[X->B.ca[j]];
+        else if (v > 1e-6)
+            lp[c] = -2;
+    }
+    for (int c = 0; c < sc->nchildren; c++)
+        if (lp[c] == -1 && sum[c] > 1e-6)
+            lp[c] = -2; /* partly placed: fractional */
+    free(sum);
+    return 1;
+}
+
+/* Relaxation-guided start: solve the LP over keep, hold every child whose
+ * LP assignment is already integral (with their whole group integral too),
+ * and solve the rest exactly.  The LP is nearly integral apart from the
+ * sibling groups it spreads, so what is left is small. */
+static void lp_guided(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
+                      const unsigned char *keep, int *best, double *best_obj,
+                      int *have_best, pm_model_result *out, double t0)
+{
+    int n = sc->nchildren, held = 0;
+    int *lp = malloc(((size_t)n + 1) * sizeof *lp);
+    unsigned char *fixed = calloc((size_t)n + 1, 1);
+    unsigned char *sub = malloc((size_t)arcs->count + 1);
+    if (!lp || !fixed || !sub || !relaxation_assignment(X, sc, arcs, keep, lp, t0))
+        goto done;
+    for (int c = 0; c < n; c++) {
+        int g = sc->children[c].group, ok = lp[c] != -2;
+        for (int k = g >= 0 ? sc->group_start[g] : 0;
+             g >= 0 && k < sc->group_start[g + 1]; k++)
+            ok &= lp[sc->group_member[k]] != -2;
+        fixed[c] = (unsigned char)ok;
+        held += ok;
+    }
+    for (int c = 0; c < n; c++)
+        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
+            sub[i] = fixed[c] ? arcs->place[i] == lp[c] : keep[i];
+    if (X->opts->verbose)
+        fprintf(stderr, "placematch: LP holds %d of %d children integral\n",
+                held, n);
+    pm_solution saved = out->status;
+    search(X, sc, arcs, sub, fixed, best, best_obj, have_best, out, t0);
+    out->status = saved;
+done:
+    free(lp);
+    free(fixed);
+    free(sub);
+}
+
 /* A second start: the greedy steered by the Lagrangian prices. */
 static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
                          const pm_lagrange *lg, int *best, double *best_obj,
@@ -877,13 +963,18 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     int proven = have_best && best_obj <= lb + tol;
     unsigned char *quick = NULL, *exact = NULL;
     if (!proven) {
-        double tau = fmax(tol, 2e-4 * fabs(lb));
+        double tau = fmax(tol, QUICK_TAU * fabs(lb));
         quick = keep_mask(arcs, &lg, tau, best, have_best);
         /* the quick search only finds an incumbent: give it a share */
         X->phase_limit = limit > 0 ? QUICK_SHARE * limit : QUICK_SECONDS;
         if (X->opts->verbose && quick)
             fprintf(stderr, "placematch: quick search over %d of %d arcs\n",
                     count_mask(quick, arcs->count), arcs->count);
+        if (quick && have_best)
+            lp_guided(X, sc, arcs, quick, best, &best_obj, &have_best, out, t0);
+        if (X->opts->verbose)
+            fprintf(stderr, "placematch: after the LP-guided search %.2f (%.2f s)\n",
+                    best_obj, now_seconds() - t0);
         int r = quick ? search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
                                out, t0) : -1;
         if (r < 0)
