@@ -10,6 +10,9 @@ enum { PM_EXIT_OK = 0, PM_EXIT_FAIL = 1, PM_EXIT_USAGE = 2 };
 
 int pm_cli_solve(int argc, char **argv);
 int pm_cli_generate(int argc, char **argv);
+int pm_cli_suggest(int argc, char **argv);
+int pm_cli_mixes(int argc, char **argv);
+int pm_cli_import(int argc, char **argv);
 
 /* Option parsing shared by the subcommands. */
 typedef struct pm_args {

@@ -15,6 +15,12 @@ static void usage(FILE *out)
             "        match every child exactly (placematch-result/1)\n"
             "  generate [--profile NAME] [--seed S] [--children N] [--variant V]\n"
             "        [-o SCENARIO.json]   write a synthetic scenario\n"
+            "  suggest SCENARIO.json --child ID [--group G] [--k 5] [--explain P]\n"
+            "        [-o OUT.json]   rank placements for one referral\n"
+            "  mixes COMMISSIONING.json -o RESULTS.(json|csv) [--threads N]\n"
+            "        [--time-limit S] [--svg CHART.svg]   rank commissioning mixes\n"
+            "  import --children C.csv --placements P.csv [--policy POLICY.json]\n"
+            "        [-o SCENARIO.json]   turn CSV exports into a scenario\n"
             "  version      print the version\n"
             "\n"
             "Run 'placematch <command> --help' for a command's options.\n"
@@ -32,6 +38,12 @@ int main(int argc, char **argv)
         return pm_cli_solve(argc - 1, argv + 1);
     if (!strcmp(cmd, "generate"))
         return pm_cli_generate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "suggest"))
+        return pm_cli_suggest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "mixes"))
+        return pm_cli_mixes(argc - 1, argv + 1);
+    if (!strcmp(cmd, "import"))
+        return pm_cli_import(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("placematch %s\n", pm_version());
         return 0;

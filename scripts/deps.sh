@@ -3,7 +3,7 @@
 # benchmark (run as root).  Skips apt when everything is already there.
 set -eu
 PKGS="build-essential cmake pkg-config libglpk-dev libcjson-dev libcmocka-dev \
-coinor-cbc liblemon-dev libcsv-dev python3"
+coinor-cbc liblemon-dev libcsv-dev python3 python3-jsonschema"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

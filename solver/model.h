@@ -31,7 +31,8 @@ int pm_pinned_infeasible(const pm_scenario *sc, char *msg, int size);
 
 /* Writes the full formulation (every arc) as free MPS (mps = 1) or CPLEX
  * LP (mps = 0), for other solvers.  The objective constant (U times the
- * number of children) is not in the file: add it to their optimum. */
+ * number of children) is in the file as GLPK writes it; CBC reads it with
+ * the opposite sign (bench/report.py corrects for that). */
 pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
                          const char *path, int mps);
 #endif
