@@ -26,6 +26,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <limits.h>
@@ -60,28 +62,6 @@ typedef struct case_info {
 /* files                                                              */
 /* ------------------------------------------------------------------ */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    size_t got;
-    while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t)
-                free(s);
-            s = t;
-        }
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
 
 static int file_exists(const char *dir, const char *name)
 {
@@ -95,7 +75,7 @@ static char *read_in(const char *dir, const char *name)
 {
     char path[PATH_MAX + 64];
     FMT(path, "%s/%s", dir, name);
-    char *s = read_text(path);
+    char *s = pm_test_read_text(path);
     if (!s)
         fail_msg("cannot read %s", path);
     return s;
@@ -337,7 +317,7 @@ static void check_cli_lines(const case_info *ci, const char *want)
     assert_int_equal(WEXITSTATUS(rc), 2);
     char path[PATH_MAX + 64];
     FMT(path, "%s/stderr.txt", tmp);
-    char *got = read_text(path);
+    char *got = pm_test_read_text(path);
     assert_non_null(got);
     compare_lines(ci->name, "CLI stderr lines", want, got);
     free(got);

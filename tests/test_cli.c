@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <limits.h>
@@ -82,35 +84,7 @@ typedef struct ctx {
             fail_msg("path or command too long");                         \
     } while (0)
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *s = malloc(cap);
-    while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t)
-                free(s);
-            s = t;
-        }
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
 
 static void path_in(const ctx *c, const char *name, char *out, size_t size)
 {
@@ -130,14 +104,14 @@ static char *read_in(const ctx *c, const char *name)
 {
     char p[PATH_MAX + 256];
     path_in(c, name, p, sizeof p);
-    return read_text(p);
+    return pm_test_read_text(p);
 }
 
 static void write_in(const ctx *c, const char *name, const char *text)
 {
     char p[PATH_MAX + 256];
     path_in(c, name, p, sizeof p);
-    write_text(p, text);
+    pm_test_write_text(p, text);
 }
 
 /* Runs `placematch ARGS` inside the test's folder (so file names in

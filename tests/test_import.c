@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
@@ -100,27 +102,6 @@ static const cJSON *record(const cJSON *doc, const char *list, int i)
     return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, list), i);
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *s = malloc(cap);
-    while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t)
-                free(s);
-            s = t;
-        }
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
 
 static void source_path(const char *rel, char *out, size_t size)
 {
@@ -673,7 +654,7 @@ static void test_random_corruption(void **state)
     (void)state;
     char k[PATH_MAX], p[PATH_MAX], pol[PATH_MAX];
     example_paths(k, p, pol, sizeof k);
-    char *kids = read_text(k), *homes = read_text(p);
+    char *kids = pm_test_read_text(k), *homes = pm_test_read_text(p);
     assert_non_null(kids);
     assert_non_null(homes);
     static const char alphabet[] = ",;:\"\n\r 0123456789.-eC\xe9\x01";
@@ -733,9 +714,9 @@ static int run(const char *dir, const char *args, char **out, char **err)
     assert_true(WIFEXITED(rc));
     char p[PATH_MAX + 16];
     snprintf(p, sizeof p, "%s/.out", dir);
-    *out = read_text(p);
+    *out = pm_test_read_text(p);
     snprintf(p, sizeof p, "%s/.err", dir);
-    *err = read_text(p);
+    *err = pm_test_read_text(p);
     return WEXITSTATUS(rc);
 }
 
@@ -763,7 +744,7 @@ static void test_cli(void **state)
     snprintf(args, sizeof args, "import --children '%s' --placements '%s' "
              "--policy '%s' --name 'Worked example' --quiet", k, p, pol);
     assert_int_equal(run(dir, args, &out, &err), 0);
-    char *file = read_text(path);
+    char *file = pm_test_read_text(path);
     assert_string_equal(out, file);
     assert_string_equal(err, "");
     free(out);
@@ -782,7 +763,7 @@ static void test_cli(void **state)
     free(out);
     free(err);
     snprintf(path, sizeof path, "%s/s.json", dir);
-    file = read_text(path);
+    file = pm_test_read_text(path);
     assert_non_null(strstr(file, "Worked example"));
     free(file);
     /* usage */

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -50,35 +52,7 @@ typedef struct ctx {
             fail_msg("path or command too long");                         \
     } while (0)
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *s = malloc(cap);
-    while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t)
-                free(s);
-            s = t;
-        }
-    }
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-}
 
 /* Runs schema_check.py with args; keeps its output in c->out. */
 static int run_py(ctx *c, const char *fmt, ...)
@@ -97,7 +71,7 @@ static int run_py(ctx *c, const char *fmt, ...)
     char p[PATH_MAX + 16];
     FMT(p, "%s/.out", c->dir);
     free(c->out);
-    c->out = read_text(p);
+    c->out = pm_test_read_text(p);
     assert_non_null(c->out);
     return WEXITSTATUS(rc);
 }
@@ -182,7 +156,7 @@ static void test_schemas_are_valid(void **state)
 /* "placematch-scenario/1" -> "placematch-scenario-1". */
 static int schema_of(const char *path, char *key, size_t size)
 {
-    char *text = read_text(path);
+    char *text = pm_test_read_text(path);
     const char *f = text ? strstr(text, "\"format\"") : NULL;
     const char *q = f ? strchr(f + 8, '"') : NULL;
     const char *e = q ? strchr(q + 1, '"') : NULL;
@@ -273,7 +247,7 @@ static void save(ctx *c, const char *name, char *json, char *list, size_t size)
 {
     char path[PATH_MAX + 64];
     scratch(c, name, path, sizeof path);
-    write_text(path, json);
+    pm_test_write_text(path, json);
     add_arg(list, size, path);
     pm_free(json);
 }
@@ -487,7 +461,7 @@ static void test_commissioning_results_validate(void **state)
     expect_valid(c, "placematch-commissioning-result-1", list);
     /* and the input itself */
     scratch(c, "commissioning.json", path, sizeof path);
-    write_text(path, COMMISSIONING);
+    pm_test_write_text(path, COMMISSIONING);
     list[0] = '\0';
     add_arg(list, sizeof list, path);
     expect_valid(c, "placematch-commissioning-1", list);
@@ -530,7 +504,7 @@ static void test_loader_agrees_on_corpus(void **state)
     if (run_py(c, "corpus '%s'", corpus) != 0)
         fail_msg("the schemas disagree with the corpus:\n%s", c->out);
     FMT(path, "%s/manifest.tsv", corpus);
-    char *manifest = read_text(path);
+    char *manifest = pm_test_read_text(path);
     assert_non_null(manifest);
     int cases = 0, bad = 0, loader_only = 0;
     for (char *line = strtok(manifest, "\n"); line; line = strtok(NULL, "\n")) {

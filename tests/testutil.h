@@ -1,0 +1,10 @@
+/* Small helpers shared by the test programs. */
+#ifndef PM_TESTUTIL_H
+#define PM_TESTUTIL_H
+
+/* The whole file as a NUL-terminated malloc'd string, or NULL. */
+char *pm_test_read_text(const char *path);
+/* Writes text to path; fails the current cmocka test on error. */
+void pm_test_write_text(const char *path, const char *text);
+
+#endif
