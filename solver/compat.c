@@ -43,8 +43,7 @@ static bool has_int(const int *v, int n, int x)
     return false;
 }
 
-/* Level the placement supports for a need (missing = 0). */
-static int support_level(const pm_placement_rec *p, int need)
+int pm_support_level(const pm_placement_rec *p, int need)
 {
     for (int i = 0; i < p->nsupports; i++)
         if (p->supports[i].need == need)
@@ -64,7 +63,7 @@ int pm_rule_failures(const pm_scenario *sc, int c, int p, double miles,
     if (!has_int(pl->sexes, pl->nsexes, ch->sex))
         FAIL(PM_RULE_SEX);
     for (int i = 0; i < ch->nneeds; i++) {
-        int have = support_level(pl, ch->needs[i].need);
+        int have = pm_support_level(pl, ch->needs[i].need);
         if (have < ch->needs[i].level) {
             if (n < max)
                 fails[n] = (pm_rule_fail){PM_RULE_NEED, ch->needs[i].need,

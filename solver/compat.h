@@ -29,6 +29,9 @@ typedef struct pm_rule_fail {
     int supported; /* the placement's level */
 } pm_rule_fail;
 
+/* The level a placement supports for a need (missing = 0). */
+int pm_support_level(const pm_placement_rec *p, int need);
+
 double pm_haversine_miles(double lat1, double lon1, double lat2, double lon2);
 /* miles(c, p) with the policy's road factor. */
 double pm_miles(const pm_scenario *sc, int c, int p);

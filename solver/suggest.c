@@ -989,14 +989,6 @@ const char *pm_suggestions_explain_line(const pm_suggestions *s, int i)
 /* placematch-suggestions/1                                           */
 /* ------------------------------------------------------------------ */
 
-static int support_of(const pm_placement_rec *pl, int need)
-{
-    for (int j = 0; j < pl->nsupports; j++)
-        if (pl->supports[j].need == need)
-            return pl->supports[j].level;
-    return 0;
-}
-
 static void write_referral(const pm_suggestions *s, pm_jw *w)
 {
     const pm_scenario *sc = s->sc;
@@ -1034,7 +1026,7 @@ static void write_needs(const pm_scenario *sc, int c, int p, pm_jw *w)
         pm_jw_key(w, "need"); pm_jw_string(w, sc->needs.name[ch->needs[j].need]);
         pm_jw_key(w, "required"); pm_jw_int(w, ch->needs[j].level);
         pm_jw_key(w, "supported");
-        p >= 0 ? pm_jw_int(w, support_of(&sc->placements[p], ch->needs[j].need))
+        p >= 0 ? pm_jw_int(w, pm_support_level(&sc->placements[p], ch->needs[j].need))
                : pm_jw_null(w);
         pm_jw_end_object(w);
     }
@@ -1215,7 +1207,7 @@ static void print_needs(const pm_scenario *sc, int c, int p, FILE *out)
     for (int j = 0; j < ch->nneeds; j++)
         fprintf(out, "%s%s %d/%d", j ? ", " : "  needs ",
                 sc->needs.name[ch->needs[j].need], ch->needs[j].level,
-                support_of(&sc->placements[p], ch->needs[j].need));
+                pm_support_level(&sc->placements[p], ch->needs[j].need));
 }
 
 static void print_member(const pm_suggestions *s, int i, int m, FILE *out)
