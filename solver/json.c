@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void pm_jr_init(pm_jr *jr, const char *file, pm_error *err)
 {
@@ -128,6 +129,52 @@ cJSON *pm_json_parse(const char *data, size_t len, const char *file,
     return root;
 }
 
+/* Refuses a regular file over the limit before reading it; anything else
+ * (a pipe, /dev/zero) is read only up to one byte past the limit. */
+static pm_status read_capped(FILE *f, const char *path, char **data,
+                             size_t *len, pm_error *err)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size > PM_MAX_FILE_BYTES)
+        return pm_err_add(err, PM_ERR_LIMIT, path, NULL,
+                          "file is larger than the limit of %zu bytes",
+                          PM_MAX_FILE_BYTES);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    if (!buf)
+        return pm_err_add(err, PM_ERR_NOMEM, path, NULL,
+                          "out of memory reading the file");
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n > PM_MAX_FILE_BYTES) {
+            free(buf);
+            return pm_err_add(err, PM_ERR_LIMIT, path, NULL,
+                              "file is larger than the limit of %zu bytes",
+                              PM_MAX_FILE_BYTES);
+        }
+        if (n == cap) {
+            size_t bigger = cap * 2 > PM_MAX_FILE_BYTES + 1 ? PM_MAX_FILE_BYTES + 1
+                                                            : cap * 2;
+            char *b = realloc(buf, bigger);
+            if (!b) {
+                free(buf);
+                return pm_err_add(err, PM_ERR_NOMEM, path, NULL,
+                                  "out of memory reading the file");
+            }
+            buf = b;
+            cap = bigger;
+        }
+    }
+    if (ferror(f)) {
+        free(buf);
+        return pm_err_add(err, PM_ERR_IO, path, NULL, "read error");
+    }
+    *data = buf;
+    *len = n;
+    return PM_OK;
+}
+
 pm_status pm_read_file(const char *path, char **data, size_t *len,
                        pm_error *err)
 {
@@ -137,43 +184,9 @@ pm_status pm_read_file(const char *path, char **data, size_t *len,
     if (!f)
         return pm_err_add(err, PM_ERR_IO, path, NULL, "cannot open: %s",
                           strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    pm_status st = buf ? PM_OK : PM_ERR_NOMEM;
-    while (st == PM_OK) {
-        if (n == cap) {
-            if (cap > PM_MAX_FILE_BYTES) {
-                st = pm_err_add(err, PM_ERR_LIMIT, path, NULL,
-                                "file is larger than the limit of %zu bytes",
-                                PM_MAX_FILE_BYTES);
-                break;
-            }
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                st = PM_ERR_NOMEM;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = pm_err_add(err, PM_ERR_IO, path, NULL, "read error");
-            break;
-        }
-    }
+    pm_status st = read_capped(f, path, data, len, err);
     fclose(f);
-    if (st == PM_ERR_NOMEM)
-        pm_err_add(err, st, path, NULL, "out of memory reading the file");
-    if (st != PM_OK) {
-        free(buf);
-        return st;
-    }
-    *data = buf;
-    *len = n;
-    return PM_OK;
+    return st;
 }
 
 /* Keys come from the input: keep paths printable and short. */
