@@ -238,10 +238,15 @@ static void check_header(reader *R)
         const char *s = t->header[c];
         bool ctl = false;
         for (const char *q = s; *q; q++)
-            ctl |= (unsigned char)*q < 0x20;
-        if (!pm_json_valid_utf8(s) || ctl)
+            ctl |= (unsigned char)*q < 0x20 || *q == 0x7f;
+        if (!pm_json_valid_utf8(s) || ctl) {
             read_fail(R, PM_ERR_INVALID, 1, "column %d: the column name is "
                       "not printable UTF-8", c + 1);
+            /* later messages quote column names: make this one printable */
+            for (char *q = t->header[c]; *q; q++)
+                if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+                    *q = '?';
+        }
     }
 }
 
@@ -842,9 +847,13 @@ static cJSON *read_policy(importer *I, const pm_import_source *src)
         !cJSON_AddArrayToObject(root, "children")) {
         cJSON_Delete(copy);
         I->oom = true;
-    } else {
-        cJSON_AddItemToObject(root, "policy", copy);
-        if (pm_scenario_from_json(root, src->name, &sc, &tmp) != PM_OK)
+    } else if (!cJSON_AddItemToObject(root, "policy", copy)) {
+        cJSON_Delete(copy); /* the key could not be copied */
+        I->oom = true;
+    } else if (pm_scenario_from_json(root, src->name, &sc, &tmp) != PM_OK) {
+        if (tmp.status == PM_ERR_NOMEM) /* not a problem with the policy */
+            I->oom = true;
+        else
             relay_lines(I, src->name, tmp.text);
     }
     pm_scenario_free(sc);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,175 @@ static size_t escaped_nul_at(const char *s, size_t len)
     return (size_t)-1;
 }
 
+/* ---- a JSON syntax check that allocates nothing ------------------------
+ * cJSON returns NULL both for bad syntax and when malloc fails, and says
+ * nothing about which.  When it fails on text this check accepts, memory
+ * ran out.  The check is at least as strict as cJSON 1.7 (RFC 8259, plus
+ * cJSON's own limits: numbers of at most 63 characters, \u escapes that
+ * are valid UTF-16), so a syntax error is never reported as "out of
+ * memory".  Nesting is already capped (too_deep_at), so the recursion is
+ * bounded. */
+typedef struct scan {
+    const char *s;
+    size_t i, n;
+} scan;
+
+static void scan_ws(scan *c)
+{
+    while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t' ||
+                           c->s[c->i] == '\n' || c->s[c->i] == '\r'))
+        c->i++;
+}
+
+static bool scan_lit(scan *c, const char *word)
+{
+    size_t k = strlen(word);
+    if (c->n - c->i < k || memcmp(c->s + c->i, word, k))
+        return false;
+    c->i += k;
+    return true;
+}
+
+static int scan_hex4(scan *c)
+{
+    int v = 0;
+    if (c->n - c->i < 4)
+        return -1;
+    for (int k = 0; k < 4; k++) {
+        char h = c->s[c->i++];
+        int d = h >= '0' && h <= '9'   ? h - '0'
+                : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* After a backslash. */
+static bool scan_escape(scan *c)
+{
+    if (c->i >= c->n)
+        return false;
+    char e = c->s[c->i++];
+    if (e != 'u')
+        return strchr("\"\\/bfnrt", e) != NULL;
+    int u = scan_hex4(c);
+    if (u < 0 || (u >= 0xdc00 && u <= 0xdfff))
+        return false;
+    if (u < 0xd800 || u > 0xdbff)
+        return true;
+    if (!scan_lit(c, "\\u")) /* a high surrogate needs a low one */
+        return false;
+    int lo = scan_hex4(c);
+    return lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+static bool scan_string(scan *c)
+{
+    if (c->i >= c->n || c->s[c->i] != '"')
+        return false;
+    c->i++;
+    while (c->i < c->n) {
+        unsigned char ch = (unsigned char)c->s[c->i++];
+        if (ch == '"')
+            return true;
+        if (ch < 0x20 || (ch == '\\' && !scan_escape(c)))
+            return false;
+    }
+    return false;
+}
+
+static bool scan_digits(scan *c)
+{
+    size_t start = c->i;
+    while (c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9')
+        c->i++;
+    return c->i > start;
+}
+
+static bool scan_number(scan *c)
+{
+    size_t start = c->i;
+    if (c->i < c->n && c->s[c->i] == '-')
+        c->i++;
+    if (c->i < c->n && c->s[c->i] == '0')
+        c->i++;
+    else if (!scan_digits(c))
+        return false;
+    if (c->i < c->n && c->s[c->i] == '.' && (c->i++, !scan_digits(c)))
+        return false;
+    if (c->i < c->n && (c->s[c->i] == 'e' || c->s[c->i] == 'E')) {
+        c->i++;
+        if (c->i < c->n && (c->s[c->i] == '+' || c->s[c->i] == '-'))
+            c->i++;
+        if (!scan_digits(c))
+            return false;
+    }
+    return c->i - start <= 63; /* cJSON reads at most 63 characters */
+}
+
+static bool scan_value(scan *c);
+
+/* The members of an array or object, after its opening bracket. */
+static bool scan_members(scan *c, char close, bool keyed)
+{
+    scan_ws(c);
+    if (c->i < c->n && c->s[c->i] == close) {
+        c->i++;
+        return true;
+    }
+    for (;;) {
+        if (keyed) {
+            if (!scan_string(c))
+                return false;
+            scan_ws(c);
+            if (c->i >= c->n || c->s[c->i++] != ':')
+                return false;
+        }
+        if (!scan_value(c) || c->i >= c->n)
+            return false;
+        char ch = c->s[c->i++];
+        if (ch == close)
+            return true;
+        if (ch != ',')
+            return false;
+        scan_ws(c);
+    }
+}
+
+static bool scan_value(scan *c)
+{
+    scan_ws(c);
+    if (c->i >= c->n)
+        return false;
+    char ch = c->s[c->i];
+    bool ok;
+    if (ch == '{' || ch == '[') {
+        c->i++;
+        ok = scan_members(c, ch == '{' ? '}' : ']', ch == '{');
+    } else if (ch == '"') {
+        ok = scan_string(c);
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+        ok = scan_number(c);
+    } else {
+        ok = scan_lit(c, "true") || scan_lit(c, "false") || scan_lit(c, "null");
+    }
+    scan_ws(c);
+    return ok;
+}
+
+/* True when text (NUL-free, nesting capped) is one well-formed value. */
+static bool json_syntax_ok(const char *text, size_t len)
+{
+    scan c = {text, 0, len};
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) /* cJSON skips a BOM */
+        c.i = 3;
+    return scan_value(&c) && c.i == len;
+}
+
 cJSON *pm_json_parse(const char *data, size_t len, const char *file,
                      pm_error *err)
 {
@@ -117,7 +287,9 @@ cJSON *pm_json_parse(const char *data, size_t len, const char *file,
     text[len] = '\0';
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
+    if (!root && json_syntax_ok(text, len)) {
+        pm_err_add(err, PM_ERR_NOMEM, file, NULL, "out of memory");
+    } else if (!root) {
         size_t off = end && end >= text ? (size_t)(end - text) : 0;
         if (off > len)
             off = len;
@@ -343,7 +515,7 @@ bool pm_jr_string_value(pm_jr *jr, const cJSON *item, size_t max_len,
         return false;
     }
     for (const char *p = s; *p; p++) {
-        if ((unsigned char)*p < 0x20) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
             pm_jr_fail(jr, "control character in string");
             return false;
         }

@@ -347,12 +347,13 @@ static void load_levers(cload *L, const cJSON *root)
                                    PM_MIXES_MAX_LEVERS);
     if (!arr)
         return;
-    cm->nlevers = cJSON_GetArraySize(arr);
-    cm->levers = calloc((size_t)cm->nlevers + 1, sizeof *cm->levers);
+    int n = cJSON_GetArraySize(arr);
+    cm->levers = calloc((size_t)n + 1, sizeof *cm->levers);
     if (!cm->levers) {
         oom(L);
         return;
     }
+    cm->nlevers = n; /* only now: pm_commissioning_free walks the levers */
     size_t saved = pm_jr_push_key(&L->jr, "levers");
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
@@ -807,6 +808,16 @@ static void estate_child(cload *L, estate *E, const cJSON *gen_places,
     }
 }
 
+/* Adds item (owned) as obj[key]; on failure (the key is copied, which may
+ * fail) deletes it. */
+static bool add_member(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item && cJSON_AddItemToObject(obj, key, item))
+        return true;
+    cJSON_Delete(item);
+    return false;
+}
+
 static bool estate_header(cload *L, estate *E)
 {
     const cJSON *base = L->cm->base;
@@ -815,8 +826,8 @@ static bool estate_header(cload *L, estate *E)
     E->tree = cJSON_CreateObject();
     return E->tree &&
            cJSON_AddStringToObject(E->tree, "format", SCENARIO_FORMAT) &&
-           (!name || cJSON_AddItemToObject(E->tree, "name", cJSON_Duplicate(name, 1))) &&
-           (!policy || cJSON_AddItemToObject(E->tree, "policy", cJSON_Duplicate(policy, 1))) &&
+           (!name || add_member(E->tree, "name", cJSON_Duplicate(name, 1))) &&
+           (!policy || add_member(E->tree, "policy", cJSON_Duplicate(policy, 1))) &&
            (E->places = cJSON_AddArrayToObject(E->tree, "placements")) &&
            (E->kids = cJSON_AddArrayToObject(E->tree, "children"));
 }
@@ -1260,6 +1271,12 @@ static cJSON *with_field(const cJSON *obj, const char *key, cJSON *value)
         cJSON_Delete(c);
         return NULL;
     }
+    /* older cJSON (< 1.7.16) does not check its copy of the key: an item
+     * without a name would crash whoever reads the object */
+    if (!value->string) {
+        cJSON_Delete(c); /* value with it */
+        return NULL;
+    }
     return c;
 }
 
@@ -1268,11 +1285,10 @@ static cJSON *with_field(const cJSON *obj, const char *key, cJSON *value)
 static cJSON *closed_copy(const cJSON *p)
 {
     cJSON *c = with_field(p, "capacity", cJSON_CreateNumber(0));
-    if (c && has_field(c, "sibling_only") &&
-        !cJSON_ReplaceItemInObjectCaseSensitive(c, "sibling_only",
-                                                cJSON_CreateNumber(0))) {
+    if (c && has_field(c, "sibling_only")) {
+        cJSON *d = with_field(c, "sibling_only", cJSON_CreateNumber(0));
         cJSON_Delete(c);
-        return NULL;
+        c = d;
     }
     return c;
 }
@@ -1300,7 +1316,11 @@ static bool add_copies(const pm_lever *lv, int units, cJSON *arr)
     for (int k = 1; k <= units; k++) {
         snprintf(id, sizeof id, "%s-%d", lv->id, k);
         cJSON *c = cJSON_Duplicate(lv->tmpl, 1);
-        if (!c || !cJSON_AddStringToObject(c, "id", id) || !add_owned(arr, c))
+        if (!c || !cJSON_AddStringToObject(c, "id", id)) {
+            cJSON_Delete(c);
+            return false;
+        }
+        if (!add_owned(arr, c))
             return false;
     }
     return true;
@@ -1353,8 +1373,7 @@ static cJSON *derive(const pm_commissioning *cm, const int *u, int cohort)
          (!cJSON_IsString(name) ||
           cJSON_AddStringToObject(root, "name", name->valuestring)) &&
          (!co->policy ||
-          cJSON_AddItemToObject(root, "policy",
-                                cJSON_CreateObjectReference(co->policy->child))) &&
+          add_member(root, "policy", cJSON_CreateObjectReference(co->policy->child))) &&
          (places = cJSON_AddArrayToObject(root, "placements")) &&
          (kids = cJSON_AddArrayToObject(root, "children")) &&
          derive_placements(cm, co, u, removed, places) &&
@@ -1527,7 +1546,11 @@ static bool asked_to_stop(const pm_mixes_options *o)
 
 /* Solves one unit.  Returns false when it must be abandoned: the caller
  * asked to stop and the search was cut short by that. */
-static bool run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
+/* 1: recorded (optimal, feasible, ..., or "error" for a failed solve);
+ * 0: cut short by the interrupt, to do again; -1: out of memory, to do
+ * again (a unit recorded as "error" would never be retried by a resumed
+ * run, since a merge keeps the first value). */
+static int run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
 {
     const pm_commissioning *cm = res->cm;
     int mix = u / cm->ncohorts, k = u % cm->ncohorts;
@@ -1548,7 +1571,7 @@ static bool run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
     *rec = (unit_rec){.status = PM_MIX_ERROR, .objective = NAN, .bound = NAN,
                       .gap = NAN, .cash = NAN,
                       .children = cm->cohorts[k].nc};
-    bool keep = true;
+    int keep = st == PM_ERR_NOMEM ? -1 : 1;
     if (st == PM_OK) {
         record(rec, r);
         bool cut = rec->status == PM_SOL_FEASIBLE || rec->status == PM_SOL_NONE;
@@ -1561,6 +1584,7 @@ static bool run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
 
 typedef struct run_state {
     atomic_int stop;
+    atomic_int oom; /* a unit ran out of memory (and stopped the run) */
     int done, total; /* this shard's units */
 } run_state;
 
@@ -1573,7 +1597,10 @@ static void work(pm_mixes_result *res, int u, run_state *rs)
         return;
     }
     unit_rec rec;
-    if (!run_unit(res, u, &rec)) {
+    int r = run_unit(res, u, &rec);
+    if (r <= 0) {
+        if (r < 0)
+            atomic_store(&rs->oom, 1);
         atomic_store(&rs->stop, 1);
         return;
     }
@@ -1606,6 +1633,7 @@ pm_status pm_mixes_evaluate(pm_mixes_result *res, pm_error *err)
         return pm_err_add(err, PM_ERR_NOMEM, NULL, NULL, "out of memory");
     run_state rs = {.done = 0, .total = 0};
     atomic_init(&rs.stop, 0);
+    atomic_init(&rs.oom, 0);
     int ntodo = 0;
     for (int u = 0; u < res->nunits; u++) {
         if (u % res->opts.shard_count != res->opts.shard_index)
@@ -1623,6 +1651,10 @@ pm_status pm_mixes_evaluate(pm_mixes_result *res, pm_error *err)
     res->interrupted = atomic_load(&rs.stop);
     if (finalize(res) != PM_OK)
         return pm_err_add(err, PM_ERR_NOMEM, NULL, NULL, "out of memory");
+    if (atomic_load(&rs.oom))
+        return pm_err_add(err, PM_ERR_NOMEM, NULL, NULL, "out of memory after "
+                          "%d of %d evaluations (the rest can be resumed)",
+                          rs.done, rs.total);
     if (res->interrupted)
         return pm_err_add(err, PM_ERR_INTERRUPTED, NULL, NULL,
                           "stopped after %d of %d evaluations", rs.done,
@@ -2250,6 +2282,12 @@ static bool read_record(pm_jr *jr, const pm_mixes_result *res,
     read_money(jr, it, "bound", &r->bound);
     read_money(jr, it, "gap", &r->gap);
     read_money(jr, it, "cash_week", &r->cash);
+    /* rounded as record() rounds a solve's figures, so that an output
+     * merged from a hand-edited file reproduces itself byte for byte */
+    r->objective = q2(r->objective);
+    r->bound = q2(r->bound);
+    r->gap = q6(r->gap);
+    r->cash = q2(r->cash);
     int *ints[] = {&r->children, &r->placed, &r->unmatched, &r->beyond,
                    &r->split, &r->moves};
     for (int i = 0; i < 6; i++)

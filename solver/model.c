@@ -376,6 +376,8 @@ static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
 
 /* ---- GLPK ----------------------------------------------------------- */
 
+#define MAX_OWNED 16 /* blocks held across GLPK calls at once (about 10) */
+
 typedef struct solve_ctx {
     jmp_buf jb;
     const pm_solve_options *opts;
@@ -387,7 +389,42 @@ typedef struct solve_ctx {
     long nodes;
     int interrupted;
     double phase_limit; /* seconds since start for this search; 0 = none */
+    /* Memory the search phases hold across GLPK calls is registered here,
+     * not only in their frames, so that a GLPK failure (a longjmp out of
+     * any of them) frees it too. */
+    pm_lagrange lg;
+    void *owned[MAX_OWNED];
 } solve_ctx;
+
+static void *own(solve_ctx *X, void *p)
+{
+    for (int i = 0; p && i < MAX_OWNED; i++) {
+        if (!X->owned[i]) {
+            X->owned[i] = p;
+            break;
+        }
+    }
+    return p;
+}
+
+/* Frees p (may be NULL), registered or not. */
+static void release(solve_ctx *X, void *p)
+{
+    for (int i = 0; p && i < MAX_OWNED; i++)
+        if (X->owned[i] == p)
+            X->owned[i] = NULL;
+    free(p);
+}
+
+/* After a longjmp: everything the phases held. */
+static void free_owned(solve_ctx *X)
+{
+    for (int i = 0; i < MAX_OWNED; i++) {
+        free(X->owned[i]);
+        X->owned[i] = NULL;
+    }
+    pm_lagrange_free(&X->lg);
+}
 
 static void on_glpk_error(void *info)
 {
@@ -639,6 +676,10 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                   int *best, double *best_obj, int *have_best,
                   pm_model_result *out, double t0)
 {
+    /* Time is up: building and loading the LP (seconds for a large
+     * estate) would overrun the limit before GLPK could notice. */
+    if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
+        return 0;
     builder_free(&X->B);
     free(X->start);
     X->start = NULL;
@@ -803,6 +844,11 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                    malloc((size_t)sc->nplacements + 1),
                    malloc(((size_t)n + 1) * sizeof(int)),
                    malloc(((size_t)n + 1) * sizeof(double))};
+    own(X, L.keep);
+    own(X, L.fixed);
+    own(X, L.open);
+    own(X, L.seeds);
+    own(X, L.seed_key);
     if (L.keep && L.fixed && L.open && L.seeds && L.seed_key) {
         order_seeds(arcs, lg, best, &L, n);
         pm_solution saved = out->status;
@@ -830,11 +876,11 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                     now_seconds() - t0);
         X->phase_limit = 0;
     }
-    free(L.keep);
-    free(L.fixed);
-    free(L.open);
-    free(L.seeds);
-    free(L.seed_key);
+    release(X, L.keep);
+    release(X, L.fixed);
+    release(X, L.open);
+    release(X, L.seeds);
+    release(X, L.seed_key);
 }
 
 /* The LP over keep: lp[c] = the placement where child c sits whole, -1
@@ -844,6 +890,8 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
                                  const pm_arcs *arcs, const unsigned char *keep,
                                  int *lp, double t0)
 {
+    if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
+        return 0; /* time is up (see search) */
     builder_free(&X->B);
     if (X->lp) {
         glp_delete_prob(X->lp);
@@ -895,6 +943,9 @@ static void lp_guided(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     int *lp = malloc(((size_t)n + 1) * sizeof *lp);
     unsigned char *fixed = calloc((size_t)n + 1, 1);
     unsigned char *sub = malloc((size_t)arcs->count + 1);
+    own(X, lp);
+    own(X, fixed);
+    own(X, sub);
     if (!lp || !fixed || !sub || !relaxation_assignment(X, sc, arcs, keep, lp, t0))
         goto done;
     for (int c = 0; c < n; c++) {
@@ -915,9 +966,9 @@ static void lp_guided(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     search(X, sc, arcs, sub, fixed, best, best_obj, have_best, out, t0);
     out->status = saved;
 done:
-    free(lp);
-    free(fixed);
-    free(sub);
+    release(X, lp);
+    release(X, fixed);
+    release(X, sub);
 }
 
 /* A second start: the greedy steered by the Lagrangian prices. */
@@ -948,23 +999,24 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     double ub = have_best ? best_obj
                           : sc->policy.unmatched_week * (sc->nchildren + 1) +
                                 sc->policy.sibling_split_week * sc->nchildren;
-    pm_lagrange lg;
+    pm_lagrange *lg = &X->lg;
     double limit = X->opts->time_limit;
     if (pm_lagrange_run(sc, arcs, ub, LAGRANGE_ITERATIONS,
-                        limit > 0 ? LAGRANGE_SHARE * limit : 0, &lg) != PM_OK)
+                        limit > 0 ? LAGRANGE_SHARE * limit : 0, lg) != PM_OK)
         return PM_ERR_NOMEM;
-    priced_start(sc, arcs, &lg, best, &best_obj, &have_best);
-    double lb = lg.bound, tol = 1e-6 * fmax(1, fabs(lb));
+    priced_start(sc, arcs, lg, best, &best_obj, &have_best);
+    double lb = lg->bound, tol = 1e-6 * fmax(1, fabs(lb));
     out->root_bound = lb;
     if (X->opts->verbose)
         fprintf(stderr, "placematch: start %.2f, Lagrangian bound %.2f after %d "
-                "iterations (%.2f s)\n", best_obj, lb, lg.iterations,
+                "iterations (%.2f s)\n", best_obj, lb, lg->iterations,
                 now_seconds() - t0);
     int proven = have_best && best_obj <= lb + tol;
     unsigned char *quick = NULL, *exact = NULL;
+    int oom = 0; /* a search that could not run must not pass for a limit */
     if (!proven) {
         double tau = fmax(tol, QUICK_TAU * fabs(lb));
-        quick = keep_mask(arcs, &lg, tau, best, have_best);
+        quick = own(X, keep_mask(arcs, lg, tau, best, have_best));
         /* the quick search only finds an incumbent: give it a share */
         X->phase_limit = limit > 0 ? QUICK_SHARE * limit : QUICK_SECONDS;
         if (X->opts->verbose && quick)
@@ -977,23 +1029,28 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                     best_obj, now_seconds() - t0);
         int r = quick ? search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
                                out, t0) : -1;
-        if (r < 0)
+        if (r < 0) {
+            oom = 1;
             goto done;
+        }
         if (out->status == PM_SOL_INFEASIBLE) {
             /* only the pinned children can make the model infeasible, but
              * the quick search lacked arcs that might rescue them */
             out->status = PM_SOL_NONE;
-            proven = search(X, sc, arcs, NULL, NULL, best, &best_obj, &have_best,
-                            out, t0) == 1;
+            r = search(X, sc, arcs, NULL, NULL, best, &best_obj, &have_best,
+                       out, t0);
+            oom = r < 0;
+            proven = r == 1;
             goto done;
         }
         if (have_best) {
-            improve(X, sc, arcs, &lg, best, &best_obj, out, t0,
+            improve(X, sc, arcs, lg, best, &best_obj, out, t0,
                     limit > 0 ? LNS_SHARE * limit
                               : now_seconds() - t0 + LNS_SECONDS);
         }
-        exact = have_best ? keep_mask(arcs, &lg, best_obj - lb + tol, best, 1)
+        exact = have_best ? own(X, keep_mask(arcs, lg, best_obj - lb + tol, best, 1))
                           : NULL;
+        oom = have_best && !exact;
         X->phase_limit = 0;
         if (X->opts->verbose && exact)
             fprintf(stderr, "placematch: incumbent %.2f (%.2f s); exact search "
@@ -1001,14 +1058,19 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                     count_mask(exact, arcs->count));
         if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
             proven = 1; /* the quick search already held every useful arc */
-        else if (exact || !have_best)
-            proven = search(X, sc, arcs, exact, NULL, best, &best_obj, &have_best,
-                            out, t0) == 1;
+        else if (!oom) {
+            r = search(X, sc, arcs, exact, NULL, best, &best_obj, &have_best,
+                       out, t0);
+            oom = r < 0;
+            proven = r == 1;
+        }
     }
 done:
-    free(quick);
-    free(exact);
-    pm_lagrange_free(&lg);
+    release(X, quick);
+    release(X, exact);
+    pm_lagrange_free(lg);
+    if (oom)
+        return PM_ERR_NOMEM;
     if (out->status == PM_SOL_INFEASIBLE) {
         infeasible_reason(sc, out->message, sizeof out->message);
         out->objective = out->bound = NAN;
@@ -1045,6 +1107,10 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     solve_ctx *X = calloc(1, sizeof *X);
     int start_ok = 0;
     pm_status st = X ? pm_greedy(sc, arcs, NULL, assign, &start_ok) : PM_ERR_NOMEM;
+    /* GLPK creates its environment on first use and aborts the process
+     * when that fails: create it here, where failure is an error code. */
+    if (st == PM_OK && glp_init_env() > 1)
+        st = PM_ERR_NOMEM;
     if (st == PM_OK) {
         X->opts = opts;
         glp_error_hook(on_glpk_error, X);
@@ -1059,6 +1125,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         } else {
             /* GLPK failed inside: its environment is unusable; drop it */
             glp_free_env();
+            free_owned(X);
             snprintf(out->message, sizeof out->message, "GLPK failed");
             st = PM_ERR_SOLVER;
         }
@@ -1080,6 +1147,8 @@ pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
     if (!X)
         return PM_ERR_NOMEM;
     pm_status st = build(&X->B, sc, arcs, NULL, NULL);
+    if (st == PM_OK && glp_init_env() > 1)
+        st = PM_ERR_NOMEM; /* (see pm_model_solve) */
     if (st == PM_OK) {
         glp_error_hook(on_glpk_error, X);
         glp_term_hook(on_glpk_term, NULL);

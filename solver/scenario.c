@@ -7,6 +7,11 @@
 #include "json.h"
 
 #define FORMAT_NAME "placematch-scenario/1"
+/* Need names reach terminals and logs in messages: no control characters
+ * (cJSON has decoded any \u escapes in keys by now). */
+#define CONTROL_CHARS                                                      \
+    "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11"     \
+    "\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
 
 void pm_policy_defaults(pm_policy *p)
 {
@@ -137,9 +142,10 @@ static int read_levels(loader *L, const cJSON *obj, const char *key, int lo,
         bool dup = false;
         for (const cJSON *p = map->child; p != it; p = p->next)
             dup |= strcmp(p->string, it->string) == 0;
-        if (len < 1 || len > PM_ID_MAX || !pm_json_valid_utf8(it->string))
-            pm_jr_fail(&L->jr, "need names must be 1..%d characters of UTF-8",
-                       PM_ID_MAX);
+        if (len < 1 || len > PM_ID_MAX || !pm_json_valid_utf8(it->string) ||
+            strcspn(it->string, CONTROL_CHARS) < len)
+            pm_jr_fail(&L->jr, "need names must be 1..%d printable characters "
+                       "of UTF-8", PM_ID_MAX);
         else if (dup)
             pm_jr_fail(&L->jr, "duplicate need");
         else if (!pm_json_is_int(it, -1e18, 1e18))
@@ -437,8 +443,9 @@ static const cJSON *read_header(loader *L, const cJSON *root,
         strcmp(s, FORMAT_NAME) != 0)
         pm_jr_fail_at(jr, "format", "expected \"%s\", got \"%s\"", FORMAT_NAME,
                       s);
-    if (pm_jr_string(jr, root, "name", false, 256, &s))
-        L->sc->name = pm_arena_strdup(&L->sc->arena, s);
+    if (pm_jr_string(jr, root, "name", false, 256, &s) &&
+        !(L->sc->name = pm_arena_strdup(&L->sc->arena, s)))
+        L->oom = true;
     pm_jr_object(jr, root, "meta", false);
     read_policy(L, root);
     *placements = pm_jr_array(jr, root, "placements", true, PM_MAX_PLACEMENTS);
