@@ -45,6 +45,8 @@ static void mixes_usage(FILE *out)
             "  --gap G             stop each solve at relative gap G\n"
             "  --node-limit N      branch-and-bound nodes per solve (unlike a time\n"
             "                      limit, gives the same answer on any machine)\n"
+            "  --cold              start every solve from scratch (default: each mix\n"
+            "                      starts from the baseline's answer on its cohort)\n"
             "  --cohort NAME       evaluate only this cohort (repeatable)\n"
             "  --shard K/N         evaluate only share K of N of the work (JSON output)\n"
             "  --merge FILE        reuse the evaluations in an earlier JSON output (a\n"
@@ -123,6 +125,8 @@ static bool parse_option(pm_args *a, mixes_args *m, const char *arg)
         m->scenario = pm_args_value(a, arg);
     else if (!strcmp(arg, "--quiet"))
         m->quiet = true;
+    else if (!strcmp(arg, "--cold"))
+        m->opts.warm_start = 0;
     else
         return false;
     return true;

@@ -10,6 +10,7 @@
 #define BIG 1e300
 #define TARGET_GAP 0.005
 #define STALL_LIMIT 60
+#define WARM_THETA 0.25 /* first step factor from given multipliers */
 
 /* A sibling group as the dynamic programme sees it. */
 typedef struct gunit {
@@ -400,12 +401,13 @@ static double clock_seconds(void)
 }
 
 static double ascend(lctx *L, double ub, int max_iter, double seconds,
-                     double *mu, double *best_mu, int *iters)
+                     double theta, double *mu, double *best_mu, int *iters)
 {
+    int warm = theta < 1; /* started from given multipliers */
     double t0 = clock_seconds();
     const pm_scenario *sc = L->sc;
     int np = sc->nplacements, stall = 0;
-    double best = -BIG, theta = 1.0;
+    double best = -BIG;
     for (int it = 0; it < max_iter; it++) {
         double val = evaluate(L, mu);
         *iters = it + 1;
@@ -429,8 +431,11 @@ static double ascend(lctx *L, double ub, int max_iter, double seconds,
             (seconds > 0 && clock_seconds() - t0 > seconds))
             break;
         /* a target just above the best bound: the incumbent is often far
-         * off, and aiming at it makes the steps overshoot */
-        double target = fmin(ub, best + TARGET_GAP * fabs(best));
+         * off, and aiming at it makes the steps overshoot.  From a similar
+         * problem's prices, the incumbent is that problem's answer, close
+         * to this one's: aim at it, or the steps are too short to move the
+         * prices of what changed (capacity added or removed). */
+        double target = warm ? ub : fmin(ub, best + TARGET_GAP * fabs(best));
         double step = theta * (target - val) / norm;
         for (int p = 0; p < np; p++) {
             mu[p] += step * L->usage[p];
@@ -442,8 +447,8 @@ static double ascend(lctx *L, double ub, int max_iter, double seconds,
 }
 
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
-                          double ub, int max_iter, double seconds,
-                          pm_lagrange *out)
+                          double ub, const double *mu0, int max_iter,
+                          double seconds, pm_lagrange *out)
 {
     memset(out, 0, sizeof *out);
     lctx L = {.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
@@ -453,8 +458,16 @@ pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
     out->mu = calloc(np, sizeof *out->mu);
     out->delta = calloc((size_t)arcs->count + 1, sizeof *out->delta);
     pm_status st = PM_ERR_NOMEM;
+    double theta = 1.0;
+    if (mu && mu0) {
+        /* near a similar problem's optimum: long first steps would only
+         * throw that away */
+        theta = WARM_THETA;
+        for (int p = 0; p < sc->nplacements; p++)
+            mu[p] = isfinite(mu0[p]) && mu0[p] > 0 ? mu0[p] : 0;
+    }
     if (mu && out->mu && out->delta && build_units(&L)) {
-        out->bound = ascend(&L, ub, max_iter, seconds, mu, out->mu,
+        out->bound = ascend(&L, ub, max_iter, seconds, theta, mu, out->mu,
                             &out->iterations);
         all_deltas(&L, out->mu, out->delta);
         st = PM_OK;

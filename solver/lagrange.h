@@ -22,13 +22,15 @@ typedef struct pm_lagrange {
     int iterations;
 } pm_lagrange;
 
-/* ub: the objective of a known solution (steers the step size).  Stops
+/* ub: the objective of a known solution (steers the step size).  mu0 (per
+ * placement, may be NULL) starts the ascent from a similar problem's
+ * multipliers instead of zero, with smaller first steps.  Stops
  * after max_iter iterations or `seconds` (0: no limit); the iteration
  * limit alone keeps it deterministic.  PM_ERR_NOMEM on allocation
  * failure. */
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
-                          double ub, int max_iter, double seconds,
-                          pm_lagrange *out);
+                          double ub, const double *mu0, int max_iter,
+                          double seconds, pm_lagrange *out);
 void pm_lagrange_free(pm_lagrange *lg);
 
 #endif

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "jsonw.h"
 #include "scenario.h"
+#include "solve.h"
 #include "strmap.h"
 
 #define FORMAT_NAME "placematch-commissioning/1"
@@ -30,6 +31,9 @@
 #define MAX_MERGE_LIST 1000000
 #define WEEKS_PER_YEAR (365.0 / 7.0)
 #define DEFAULT_TIME_LIMIT 10.0
+/* With warm starts, each cohort's baseline is solved first with this many
+ * times the per-solve limit: its answer and prices seed every other mix. */
+#define BASELINE_TIME_FACTOR 4
 
 static const char *const variants[] = {"base", "growth", "older", "siblings",
                                        NULL};
@@ -1484,6 +1488,7 @@ void pm_mixes_options_init(pm_mixes_options *opts)
     pm_solve_options_init(&opts->solve);
     opts->solve.time_limit = DEFAULT_TIME_LIMIT;
     opts->threads = 0;
+    opts->warm_start = 1;
     opts->shard_index = 0;
     opts->shard_count = 1;
 }
@@ -1544,17 +1549,111 @@ static bool asked_to_stop(const pm_mixes_options *o)
     return o->interrupt && o->interrupt(o->interrupt_info);
 }
 
-/* Solves one unit.  Returns false when it must be abandoned: the caller
- * asked to stop and the search was cut short by that. */
-/* 1: recorded (optimal, feasible, ..., or "error" for a failed solve);
+/* A baseline's answer on one cohort, kept to warm-start the other mixes
+ * on that cohort.  They differ from it only in the placements the levers
+ * add or remove, so its assignment (children at a removed placement
+ * unmatched) is feasible for every one of them and usually close to their
+ * optimum, and its Lagrangian prices are close to theirs: the search
+ * starts with a good incumbent and a good bound instead of rebuilding both
+ * from nothing. */
+typedef struct warm {
+    pm_scenario *sc; /* the baseline's scenario: ids to map by */
+    int *assign;     /* per child, or NULL when it found no solution */
+    double *mu;      /* per placement of sc */
+} warm;
+
+static void warm_free(warm *w)
+{
+    pm_scenario_free(w->sc);
+    free(w->assign);
+    free(w->mu);
+    *w = (warm){0};
+}
+
+/* The starting price of placement q of a mix: the baseline's for the same
+ * placement; for one a lever added, the highest the baseline has for its
+ * type.  At zero, every child who could go there would crowd into it and
+ * the first bounds would collapse; priced like the dearest of its kind, it
+ * starts underused and the ascent lowers its price. */
+static double warm_price(const warm *w, const pm_scenario *sc, int q)
+{
+    int p = pm_strmap_get(&w->sc->placement_ids, sc->placements[q].id);
+    if (p >= 0)
+        return w->mu[p];
+    int t = pm_strmap_get(&w->sc->types.map,
+                          sc->types.name[sc->placements[q].type]);
+    double best = 0;
+    for (p = 0; t >= 0 && p < w->sc->nplacements; p++)
+        if (w->sc->placements[p].type == t && w->mu[p] > best)
+            best = w->mu[p];
+    return best;
+}
+
+/* What w says about a mix's scenario sc, its placements matched by id:
+ * the starting assignment (*start, NULL when there is none) and prices
+ * (*mu, 0 for an added placement).  False when out of memory. */
+static bool warm_for(const warm *w, const pm_scenario *sc, int **start,
+                     double **mu)
+{
+    *start = NULL;
+    *mu = NULL;
+    if (!w->sc || w->sc->nchildren != sc->nchildren)
+        return true; /* nothing learnt (a derived scenario keeps its children) */
+    *mu = calloc((size_t)sc->nplacements + 1, sizeof **mu);
+    if (w->assign)
+        *start = malloc(((size_t)sc->nchildren + 1) * sizeof **start);
+    if (!*mu || (w->assign && !*start)) {
+        free(*mu);
+        free(*start);
+        *start = NULL;
+        *mu = NULL;
+        return false;
+    }
+    for (int q = 0; q < sc->nplacements; q++)
+        (*mu)[q] = warm_price(w, sc, q);
+    for (int c = 0; *start && c < sc->nchildren; c++) {
+        int p = w->assign[c];
+        (*start)[c] = p < 0 ? -1
+                            : pm_strmap_get(&sc->placement_ids,
+                                            w->sc->placements[p].id);
+    }
+    return true;
+}
+
+/* Keeps a solved baseline's scenario, assignment and prices (mu, owned) in
+ * *keep. */
+static bool keep_warm(pm_scenario *sc, const pm_result *r, double *mu,
+                      warm *keep)
+{
+    if (has_solution(pm_result_status(r))) {
+        keep->assign = malloc(((size_t)sc->nchildren + 1) * sizeof *keep->assign);
+        if (!keep->assign) {
+            free(mu);
+            return false;
+        }
+        for (int c = 0; c < sc->nchildren; c++)
+            keep->assign[c] = pm_result_assignment(r, c);
+    }
+    keep->sc = sc;
+    keep->mu = mu;
+    return true;
+}
+
+/* Solves one unit, from the baseline's answer `from` when given (NULL: from
+ * scratch); when want is given, the unit's scenario and answer go there.
+ * 1: recorded (optimal, feasible, ..., or "error" for a failed solve);
  * 0: cut short by the interrupt, to do again; -1: out of memory, to do
  * again (a unit recorded as "error" would never be retried by a resumed
  * run, since a merge keeps the first value). */
-static int run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
+static int run_unit(const pm_mixes_result *res, int u, const warm *from,
+                    warm *want, unit_rec *rec)
 {
     const pm_commissioning *cm = res->cm;
     int mix = u / cm->ncohorts, k = u % cm->ncohorts;
     pm_solve_options so = res->opts.solve;
+    /* a baseline seeds every other mix on its cohort: worth more time */
+    if (want)
+        so.time_limit *= BASELINE_TIME_FACTOR;
     so.interrupt = res->opts.interrupt;
     so.interrupt_info = res->opts.interrupt_info;
     pm_error err;
@@ -1566,8 +1665,19 @@ static int run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
     cJSON *t = pm_mix_tree(cm, mix, k);
     pm_status st = t ? pm_scenario_from_json(t, label, &sc, &err) : PM_ERR_NOMEM;
     cJSON_Delete(t);
+    int *start = NULL;
+    double *mu = NULL, *mu_out = NULL;
+    if (st == PM_OK && from && !warm_for(from, sc, &start, &mu))
+        st = PM_ERR_NOMEM;
+    if (st == PM_OK && want &&
+        !(mu_out = calloc((size_t)sc->nplacements + 1, sizeof *mu_out)))
+        st = PM_ERR_NOMEM;
+    so.start = start;
+    pm_model_warm mw = {.mu_in = mu, .mu_out = mu_out};
     if (st == PM_OK)
-        st = pm_solve(sc, &so, &r, &err);
+        st = pm_solve_warm(sc, &so, &mw, &r, &err);
+    free(start);
+    free(mu);
     *rec = (unit_rec){.status = PM_MIX_ERROR, .objective = NAN, .bound = NAN,
                       .gap = NAN, .cash = NAN,
                       .children = cm->cohorts[k].nc};
@@ -1576,7 +1686,15 @@ static int run_unit(const pm_mixes_result *res, int u, unit_rec *rec)
         record(rec, r);
         bool cut = rec->status == PM_SOL_FEASIBLE || rec->status == PM_SOL_NONE;
         keep = !cut || !asked_to_stop(&res->opts);
+        if (keep > 0 && want) {
+            if (!keep_warm(sc, r, mu_out, want))
+                keep = -1;
+            else
+                sc = NULL; /* kept, with mu_out */
+            mu_out = NULL;
+        }
     }
+    free(mu_out);
     pm_result_free(r);
     pm_scenario_free(sc);
     return keep;
@@ -1588,7 +1706,10 @@ typedef struct run_state {
     int done, total; /* this shard's units */
 } run_state;
 
-static void work(pm_mixes_result *res, int u, run_state *rs)
+/* Runs unit u (see run_unit); records it unless only_warm (a baseline
+ * solved again for its answer alone: done by a merge or another shard). */
+static void work(pm_mixes_result *res, int u, const warm *from, warm *want,
+                 bool only_warm, run_state *rs)
 {
     if (atomic_load(&rs->stop))
         return;
@@ -1597,13 +1718,15 @@ static void work(pm_mixes_result *res, int u, run_state *rs)
         return;
     }
     unit_rec rec;
-    int r = run_unit(res, u, &rec);
+    int r = run_unit(res, u, from, want, &rec);
     if (r <= 0) {
         if (r < 0)
             atomic_store(&rs->oom, 1);
         atomic_store(&rs->stop, 1);
         return;
     }
+    if (only_warm)
+        return;
     res->units[u] = rec; /* each unit has its own slot: no lock needed */
 #pragma omp critical(pm_mixes_progress)
     {
@@ -1614,6 +1737,24 @@ static void work(pm_mixes_result *res, int u, run_state *rs)
 }
 
 static pm_status finalize(pm_mixes_result *res);
+
+static bool is_todo(const int *todo, int ntodo, int u)
+{
+    for (int i = 0; i < ntodo && todo[i] <= u; i++)
+        if (todo[i] == u)
+            return true;
+    return false;
+}
+
+/* Cohort k's baseline answer is wanted when another mix on k is to do. */
+static bool needs_warm(const pm_mixes_result *res, const int *todo, int ntodo,
+                       int k)
+{
+    for (int i = 0; i < ntodo; i++)
+        if (todo[i] >= res->cm->ncohorts && todo[i] % res->cm->ncohorts == k)
+            return true;
+    return false;
+}
 
 pm_status pm_mixes_evaluate(pm_mixes_result *res, pm_error *err)
 {
@@ -1631,6 +1772,12 @@ pm_status pm_mixes_evaluate(pm_mixes_result *res, pm_error *err)
     int *todo = malloc(((size_t)res->nunits + 1) * sizeof *todo);
     if (!todo)
         return pm_err_add(err, PM_ERR_NOMEM, NULL, NULL, "out of memory");
+    int nk = res->cm->ncohorts;
+    warm *W = calloc((size_t)nk + 1, sizeof *W);
+    if (!W) {
+        free(todo);
+        return pm_err_add(err, PM_ERR_NOMEM, NULL, NULL, "out of memory");
+    }
     run_state rs = {.done = 0, .total = 0};
     atomic_init(&rs.stop, 0);
     atomic_init(&rs.oom, 0);
@@ -1644,9 +1791,25 @@ pm_status pm_mixes_evaluate(pm_mixes_result *res, pm_error *err)
         else
             todo[ntodo++] = u;
     }
+    /* First the baselines (units 0 .. nk-1) whose answers warm-start the
+     * cohort's other mixes: the same starts whatever the thread count,
+     * shard or resumed state, so the output stays the same. */
+    bool warmed = res->opts.warm_start && res->cm->nmixes > 1;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int i = 0; i < ntodo; i++)
-        work(res, todo[i], &rs);
+    for (int k = 0; k < nk; k++) {
+        bool mine = is_todo(todo, ntodo, k);
+        if (warmed && (mine || needs_warm(res, todo, ntodo, k)))
+            work(res, k, NULL, &W[k], !mine, &rs);
+    }
+    int first = 0; /* todo ascends, so the baselines lead it */
+    while (warmed && first < ntodo && todo[first] < nk)
+        first++;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int i = first; i < ntodo; i++)
+        work(res, todo[i], warmed ? &W[todo[i] % nk] : NULL, NULL, false, &rs);
+    for (int k = 0; k < nk; k++)
+        warm_free(&W[k]);
+    free(W);
     free(todo);
     res->interrupted = atomic_load(&rs.stop);
     if (finalize(res) != PM_OK)
@@ -1971,6 +2134,8 @@ static void write_options(const pm_mixes_result *res, pm_jw *w)
     pm_jw_number(w, res->opts.solve.mip_gap, 6);
     pm_jw_key(w, "node_limit");
     pm_jw_int(w, res->opts.solve.node_limit);
+    pm_jw_key(w, "warm_start");
+    pm_jw_bool(w, res->opts.warm_start != 0);
     pm_jw_end_object(w);
 }
 
@@ -2241,6 +2406,15 @@ static void check_part(pm_jr *jr, const pm_mixes_result *res,
     check_option(jr, o, "time_limit", res->opts.solve.time_limit);
     check_option(jr, o, "mip_gap", res->opts.solve.mip_gap);
     check_option(jr, o, "node_limit", (double)res->opts.solve.node_limit);
+    bool warm = false; /* files from before the option solved cold */
+    if (pm_jr_bool(jr, o, "warm_start", false, &warm) ||
+        !cJSON_HasObjectItem(o, "warm_start")) {
+        if (warm != (res->opts.warm_start != 0))
+            pm_jr_fail_at(jr, "warm_start", "%s differs from this run's %s: "
+                          "merge only runs with the same solve options",
+                          warm ? "true" : "false",
+                          res->opts.warm_start ? "true" : "false");
+    }
     pm_jr_pop(jr, saved);
 }
 

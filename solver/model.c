@@ -43,6 +43,9 @@
  * the quick search: small enough for its LP to solve in seconds. */
 #define QUICK_TAU 5e-5
 #define LAGRANGE_SHARE 0.05
+/* when the prices are wanted for later solves (warm->mu_out), they are
+ * worth more of the time */
+#define LAGRANGE_SHARE_SEED 0.3
 #define QUICK_SHARE 0.2
 #define LNS_SHARE 0.6
 
@@ -381,6 +384,7 @@ static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
 typedef struct solve_ctx {
     jmp_buf jb;
     const pm_solve_options *opts;
+    const pm_model_warm *warm; /* or NULL */
     builder B;
     glp_prob *lp;
     double *start;      /* incumbent column values (1-based), or NULL */
@@ -666,6 +670,45 @@ static void offer(const pm_scenario *sc, const int *cand, int *best,
         *best_obj = t.objective;
         *have_best = 1;
     }
+}
+
+/* 1 when child c may go to placement p: (c, p) is one of its arcs. */
+static int has_arc(const pm_arcs *arcs, int c, int p)
+{
+    int lo = arcs->start[c], hi = arcs->start[c + 1];
+    while (lo < hi) { /* places ascend within a child */
+        int mid = lo + (hi - lo) / 2;
+        if (arcs->place[mid] == p)
+            return 1;
+        if (arcs->place[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* The caller's warm start (opts->start), kept when it is a valid, feasible
+ * assignment that beats the built-in one; an invalid one is ignored. */
+static void offer_start(const pm_scenario *sc, const pm_arcs *arcs,
+                        const int *start, int *best, int *have_best)
+{
+    for (int c = 0; c < sc->nchildren; c++) {
+        int p = start[c];
+        if (p < -1 || p >= sc->nplacements || (p >= 0 && !has_arc(arcs, c, p)))
+            return;
+    }
+    char why[8];
+    if (pm_check_assignment(sc, start, why, sizeof why))
+        return;
+    double best_obj = NAN;
+    if (*have_best) {
+        pm_totals t;
+        pm_kpis k;
+        pm_evaluate(sc, best, &t, &k, NULL);
+        best_obj = t.objective;
+    }
+    offer(sc, start, best, &best_obj, have_best);
 }
 
 /* One branch-and-bound search over the arcs in keep, starting from the
@@ -1001,8 +1044,11 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                 sc->policy.sibling_split_week * sc->nchildren;
     pm_lagrange *lg = &X->lg;
     double limit = X->opts->time_limit;
-    if (pm_lagrange_run(sc, arcs, ub, LAGRANGE_ITERATIONS,
-                        limit > 0 ? LAGRANGE_SHARE * limit : 0, lg) != PM_OK)
+    double share = X->warm && X->warm->mu_out ? LAGRANGE_SHARE_SEED
+                                              : LAGRANGE_SHARE;
+    if (pm_lagrange_run(sc, arcs, ub, X->warm ? X->warm->mu_in : NULL,
+                        LAGRANGE_ITERATIONS, limit > 0 ? share * limit : 0,
+                        lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, lg, best, &best_obj, &have_best);
     double lb = lg->bound, tol = 1e-6 * fmax(1, fabs(lb));
@@ -1068,6 +1114,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
 done:
     release(X, quick);
     release(X, exact);
+    if (X->warm && X->warm->mu_out && lg->mu)
+        memcpy(X->warm->mu_out, lg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
     pm_lagrange_free(lg);
     if (oom)
         return PM_ERR_NOMEM;
@@ -1093,10 +1141,11 @@ done:
 }
 
 pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
-                         const pm_solve_options *opts, int keep_env,
-                         int *assign, pm_model_result *out)
+                         const pm_solve_options *opts,
+                         const pm_model_warm *warm, int keep_env,
+                         double spent, int *assign, pm_model_result *out)
 {
-    double t0 = now_seconds();
+    double t0 = now_seconds() - spent;
     memset(out, 0, sizeof *out);
     out->status = PM_SOL_NONE;
     out->objective = out->bound = out->root_bound = NAN;
@@ -1107,12 +1156,15 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     solve_ctx *X = calloc(1, sizeof *X);
     int start_ok = 0;
     pm_status st = X ? pm_greedy(sc, arcs, NULL, assign, &start_ok) : PM_ERR_NOMEM;
+    if (st == PM_OK && opts->start)
+        offer_start(sc, arcs, opts->start, assign, &start_ok);
     /* GLPK creates its environment on first use and aborts the process
      * when that fails: create it here, where failure is an error code. */
     if (st == PM_OK && glp_init_env() > 1)
         st = PM_ERR_NOMEM;
     if (st == PM_OK) {
         X->opts = opts;
+        X->warm = warm;
         glp_error_hook(on_glpk_error, X);
         glp_term_hook(on_glpk_term, opts->verbose ? stderr : NULL);
         if (setjmp(X->jb) == 0) {

@@ -17,13 +17,25 @@ typedef struct pm_model_result {
     char message[512]; /* why infeasible, or why the engine failed      */
 } pm_model_result;
 
-/* Fills assign[nchildren] (placement index or -1).  Returns PM_OK when the
+/* What one solve hands the next, similar one (the commissioning mixes: the
+ * same children, a few placements added or removed): the Lagrangian
+ * multipliers per placement. */
+typedef struct pm_model_warm {
+    const double *mu_in; /* start the Lagrangian ascent here (NULL: zero) */
+    double *mu_out;      /* nplacements, filled with the multipliers found
+                            (zeros when none were computed); or NULL */
+} pm_model_warm;
+
+/* Fills assign[nchildren] (placement index or -1).  spent: seconds the
+ * caller has already used of opts->time_limit (building the arcs), so that
+ * the limit bounds the whole solve.  Returns PM_OK when the
  * search ran (whatever the solution status), PM_ERR_SOLVER when GLPK
  * failed, PM_ERR_NOMEM.  Uses and then frees this thread's GLPK
  * environment unless keep_env. */
 pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
-                         const pm_solve_options *opts, int keep_env,
-                         int *assign, pm_model_result *out);
+                         const pm_solve_options *opts,
+                         const pm_model_warm *warm, int keep_env,
+                         double spent, int *assign, pm_model_result *out);
 
 /* Checks the constraints the pinned children alone impose; returns 1 and
  * a message when they cannot all hold. */

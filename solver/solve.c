@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "result.h"
+#include "solve.h"
 
 void pm_solve_options_init(pm_solve_options *opts)
 {
@@ -16,6 +17,7 @@ void pm_solve_options_init(pm_solve_options *opts)
     opts->verbose = 0;
     opts->interrupt = NULL;
     opts->interrupt_info = NULL;
+    opts->start = NULL;
 }
 
 static double seconds_now(void)
@@ -42,6 +44,13 @@ static pm_status check_options(const pm_solve_options *o, pm_error *err)
 pm_status pm_solve(const pm_scenario *sc, const pm_solve_options *opts,
                    pm_result **out, pm_error *err)
 {
+    return pm_solve_warm(sc, opts, NULL, out, err);
+}
+
+pm_status pm_solve_warm(const pm_scenario *sc, const pm_solve_options *opts,
+                        const pm_model_warm *warm, pm_result **out,
+                        pm_error *err)
+{
     if (!sc || !out)
         return pm_err_add(err, PM_ERR_ARG, NULL, NULL, "pm_solve: NULL argument");
     *out = NULL;
@@ -61,7 +70,8 @@ pm_status pm_solve(const pm_scenario *sc, const pm_solve_options *opts,
                                              : "out of memory");
     int *assign = malloc(((size_t)sc->nchildren + 1) * sizeof *assign);
     pm_model_result mr;
-    st = assign ? pm_model_solve(sc, &arcs, opts, 0, assign, &mr) : PM_ERR_NOMEM;
+    st = assign ? pm_model_solve(sc, &arcs, opts, warm, 0,
+                                         seconds_now() - t0, assign, &mr) : PM_ERR_NOMEM;
     if (st == PM_OK) {
         *out = pm_result_make(sc, &arcs, assign, &mr, seconds_now() - t0);
         if (!*out)

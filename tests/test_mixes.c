@@ -118,12 +118,14 @@ static int teardown(void **state)
     return 0;
 }
 
-static pm_mixes_result *run(const pm_commissioning *cm, int threads)
+static pm_mixes_result *run_warm(const pm_commissioning *cm, int threads,
+                                 int warm)
 {
     pm_mixes_options o;
     pm_mixes_options_init(&o);
     o.solve.time_limit = 0; /* exact: results comparable with pm_solve */
     o.threads = threads;
+    o.warm_start = warm;
     pm_mixes_result *res = NULL;
     pm_error err;
     pm_error_clear(&err);
@@ -132,6 +134,11 @@ static pm_mixes_result *run(const pm_commissioning *cm, int threads)
         fprintf(stderr, "%s", err.text);
     assert_int_equal(st, PM_OK);
     return res;
+}
+
+static pm_mixes_result *run(const pm_commissioning *cm, int threads)
+{
+    return run_warm(cm, threads, 1);
 }
 
 static char *to_json(const pm_mixes_result *res)
@@ -305,6 +312,30 @@ static void test_each_mix_equals_a_separate_solve(void **state)
     }
     assert_true(kept > 0); /* the shared estate keeps some children home */
     pm_mixes_result_free(res);
+}
+
+/* Starting each mix from the baseline's answer and prices changes how
+ * fast the search goes, never the optimum it proves. */
+static void test_warm_start_same_optimum(void **state)
+{
+    fixture *f = *state;
+    pm_mixes_result *warm = run_warm(f->cm, 1, 1), *cold = run_warm(f->cm, 1, 0);
+    for (int m = 0; m < pm_commissioning_num_mixes(f->cm); m++)
+        for (int k = 0; k < 2; k++) {
+            pm_mix_evaluation a, b;
+            assert_int_equal(pm_mixes_result_evaluation(warm, m, k, &a), PM_OK);
+            assert_int_equal(pm_mixes_result_evaluation(cold, m, k, &b), PM_OK);
+            assert_int_equal(a.status, PM_SOL_OPTIMAL);
+            assert_int_equal(b.status, PM_SOL_OPTIMAL);
+            assert_true(fabs(a.objective - b.objective) <= 0.005);
+        }
+    char *jw = to_json(warm), *jc = to_json(cold);
+    assert_non_null(strstr(jw, "\"warm_start\": true"));
+    assert_non_null(strstr(jc, "\"warm_start\": false"));
+    pm_free(jw);
+    pm_free(jc);
+    pm_mixes_result_free(warm);
+    pm_mixes_result_free(cold);
 }
 
 /* Mean, worst, rank, Pareto front and baseline follow from the records. */
@@ -744,6 +775,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_mix_equals_a_separate_solve),
+        cmocka_unit_test(test_warm_start_same_optimum),
         cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_threads_byte_identical),
         cmocka_unit_test(test_interrupt_and_resume),

@@ -185,6 +185,39 @@ static void count_features(const oracle_instance *in, stats *st)
 /* one instance                                                       */
 /* ------------------------------------------------------------------ */
 
+/* A warm start never changes the optimum: solved from the brute force's
+ * own optimum, and from an arbitrary (usually infeasible, so ignored)
+ * assignment, the answer is still proven optimal at the same objective. */
+static void check_warm_starts(const oracle_instance *in, const pm_scenario *sc,
+                              double brute, const int *brute_assign,
+                              uint64_t seed, problems *pr)
+{
+    int start[ORACLE_MAX_CHILDREN];
+    for (int round = 0; round < 2; round++) {
+        for (int c = 0; c < in->nc; c++) {
+            int li = pm_scenario_find_child(sc, in->c[c].id);
+            int p = round == 0 ? brute_assign[c]
+                               : (int)((seed >> (c % 48)) % (uint64_t)(in->np + 1)) - 1;
+            start[li] = p < 0 ? -1 : pm_scenario_find_placement(sc, in->p[p].id);
+        }
+        pm_solve_options o;
+        pm_solve_options_init(&o);
+        o.start = start;
+        pm_result *res = NULL;
+        if (pm_solve(sc, &o, &res, NULL) != PM_OK) {
+            problem(pr, "pm_solve with a warm start (round %d) failed", round);
+            continue;
+        }
+        if (pm_result_status(res) != PM_SOL_OPTIMAL ||
+            !close_to(pm_result_objective(res), brute))
+            problem(pr, "warm start (%s): status %s, objective %.9f, brute "
+                    "force %.9f", round == 0 ? "the optimum" : "arbitrary",
+                    pm_solution_name(pm_result_status(res)),
+                    pm_result_objective(res), brute);
+        pm_result_free(res);
+    }
+}
+
 static void check_feasible_result(const oracle_instance *in, const pm_scenario *sc,
                                   const pm_result *res, double brute,
                                   int *solver_assign, problems *pr)
@@ -387,8 +420,10 @@ static int run_instance(int idx, uint64_t seed, stats *st, int *printed)
         s = pm_solve(sc, NULL, &res, &err);
         if (s != PM_OK || !res)
             problem(&pr, "pm_solve: %s (%d)\n%s", pm_strerror(s), (int)s, err.text);
-        else if (feasible)
+        else if (feasible) {
             check_feasible_result(in, sc, res, brute, solver_assign, &pr);
+            check_warm_starts(in, sc, brute, brute_assign, seed, &pr);
+        }
         else
             check_infeasible_result(in, sc, res, &pr);
     }

@@ -121,6 +121,11 @@ typedef struct pm_mixes_options {
        and 1 when GLPK lacks thread-local storage); > 1 is refused with
        PM_ERR_UNSUPPORTED when GLPK was built without it. */
     int threads;
+    /* 1 (default): every mix on a cohort starts its search from the
+       baseline's answer on that cohort (the baselines are solved first);
+       0: each solve starts from scratch.  Either way the output does not
+       depend on the thread count or shard split. */
+    int warm_start;
     /* Evaluate only the units u (u = mix * cohorts + cohort) with
        u % shard_count == shard_index (default 0 of 1: all). */
     int shard_index, shard_count;
