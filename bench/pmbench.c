@@ -1,9 +1,12 @@
 /* pmbench: the benchmark's view of the library (bench/run.sh drives it).
  *
  *   pmbench solve SCENARIO [--time-limit S] [--repeat R] [--repeat-below S]
+ *                 [--without TECH,...]
  *       pm_solve, timed around the call; repeated R times while a run takes
  *       under --repeat-below seconds (a run that hits the limit is never
- *       repeated: its figures depend on the machine's speed).
+ *       repeated: its figures depend on the machine's speed).  --without
+ *       turns techniques of the search off (lagrange, quick, lns,
+ *       rc_fixing, cuts, primal: pm_model_tuning in solver/model.h).
  *   pmbench write SCENARIO OUT [--lp]
  *       the full formulation (pm_model_write) as free MPS or CPLEX LP, for
  *       CBC, and the objective constant the file may leave out.
@@ -32,6 +35,7 @@
 #include "model.h"
 #include "placematch/placematch.h"
 #include "scenario.h"
+#include "solve.h"
 
 static double now(void)
 {
@@ -115,8 +119,38 @@ static int has_flag(int argc, char **argv, int from, const char *name)
 
 #define MAX_REPEAT 1000
 
+/* Turns off the techniques named in list ("lns,cuts"); 0 on an unknown
+ * name. */
+static int parse_without(const char *list, pm_model_tuning *t)
+{
+    static const char *const names[] = {"lagrange", "quick", "lns",
+                                        "rc_fixing", "cuts", "primal"};
+    int *flags[] = {&t->lagrange, &t->quick, &t->lns, &t->rc_fixing,
+                    &t->cuts, &t->primal};
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
+        int found = 0;
+        for (int i = 0; i < 6; i++)
+            if (!strcmp(s, names[i])) {
+                *flags[i] = 0;
+                found = 1;
+            }
+        if (!found) {
+            fprintf(stderr, "pmbench: unknown technique '%s'\n", s);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
 {
+    pm_model_tuning tune;
+    pm_model_tuning_init(&tune);
+    if (!parse_without(opt(argc, argv, 3, "--without", ""), &tune))
+        return 2;
+    pm_model_hints hints = {.tuning = &tune};
     pm_solve_options o;
     pm_solve_options_init(&o);
     o.time_limit = atof(opt(argc, argv, 3, "--time-limit", "60"));
@@ -132,7 +166,7 @@ static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
         pm_result_free(res);
         pm_error_clear(&err);
         double t0 = now(), c0 = cpu_now();
-        if (pm_solve(sc, &o, &res, &err) != PM_OK)
+        if (pm_solve_warm(sc, &o, &hints, &res, &err) != PM_OK)
             return fail("solve", &err);
         cpu[n] = cpu_now() - c0;
         t[n++] = now() - t0;

@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 
+import sections
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build-bench")
 WORK = os.path.join(BUILD, "work")
@@ -546,8 +548,14 @@ def write_report(m, s, rows, sug, mx, elapsed, commands):
       "name (`stockton-2023-n600-s2`: profile stockton-2023, 600 children, "
       "seed 2).  Raw figures: `build-bench/work/results.json`; CBC logs: "
       "`build-bench/work/logs/`.\n")
+    text = "\n".join(out)
+    # keep the sections of the separate, longer runs
+    kept = sections.kept_sections(open(RESULTS).read()) if os.path.exists(RESULTS) else ""
+    i = text.find("## Commands")
+    if kept and i >= 0:
+        text = text[:i] + kept + text[i:]
     with open(RESULTS, "w") as f:
-        f.write("\n".join(out))
+        f.write(text)
 
 
 def env_settings():

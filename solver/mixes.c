@@ -1673,7 +1673,7 @@ static int run_unit(const pm_mixes_result *res, int u, const warm *from,
         !(mu_out = calloc((size_t)sc->nplacements + 1, sizeof *mu_out)))
         st = PM_ERR_NOMEM;
     so.start = start;
-    pm_model_warm mw = {.mu_in = mu, .mu_out = mu_out};
+    pm_model_hints mw = {.mu_in = mu, .mu_out = mu_out};
     if (st == PM_OK)
         st = pm_solve_warm(sc, &so, &mw, &r, &err);
     free(start);

@@ -1,22 +1,7 @@
-/* Formulation (see docs/SOLVER.md):
- *
- *   x[c,p]  binary, one per compatible arc (a pinned child: one fixed arc)
- *   y[g,p]  binary, group g uses placement p (only where >= 2 members have
- *           an arc to p; elsewhere x itself says whether p is used)
- *   s[g]    continuous >= 0, s[g] >= sum_p y[g,p] - 1  (splits of g)
- *   w[g,p]  binary, >= 2 members of g at p (unlocks sibling-only places)
- *
- *   min  sum (a[c,p] - U) x[c,p] + L sum s[g] + U * |children|
- *   s.t. sum_p x[c,p] <= 1                                   each child
- *        sum_c x[c,p] <= cap[p]                              each p
- *        sum_c x[c,p] - s[p] sum_g w[g,p] <= cap[p] - s[p]   sibling-only p
- *        2 w[g,p] <= sum_{c in g} x[c,p]
- *        x[c,p] <= y[g,p];  sum_{c in g} x[c,p] <= min(cap, n_gp) y[g,p]
- *        x[c,p] + x[d,p] <= 1                                avoid pairs
- *
- * U = unmatched_week, L = sibling_split_week.  Leaving a child unmatched is
- * the slack of its assignment row, so the objective is shifted by U.
- */
+/* The search (docs/SOLVER.md): a Lagrangian bound, starting solutions,
+ * quick and neighbourhood searches and the exact branch and bound, with
+ * GLPK as the LP and MIP engine over the formulation of formulation.h.
+ * The only module that calls GLPK. */
 #include "model.h"
 
 #include <glpk.h>
@@ -49,333 +34,7 @@
 #define QUICK_SHARE 0.2
 #define LNS_SHARE 0.6
 
-enum col_kind { COL_X, COL_Y, COL_S, COL_W };
-
-typedef struct builder {
-    const pm_scenario *sc;
-    const pm_arcs *arcs;
-    const unsigned char *keep; /* arcs allowed (NULL: all) */
-    const unsigned char *fixed; /* children held where they are (NULL: none) */
-    int *xcol;        /* arc -> column, 0 when the arc is dropped */
-    int ncols, colcap;
-    unsigned char *kind;
-    int *ca, *cb;     /* X: arc, -; Y/W: group, placement; S: group, - */
-    double *cost;
-    double *lb, *ub;
-    int nrows, rowcap;
-    double *rub;      /* every row is "<= rub" */
-    int nnz, nzcap;
-    int *ia, *ja;
-    double *ar;
-    int oom;
-} builder;
-
-static void *grow(void *p, int *cap, int need, size_t size, int *oom)
-{
-    if (need < *cap)
-        return p;
-    int bigger = *cap ? *cap : 256;
-    while (bigger <= need)
-        bigger *= 2;
-    void *q = realloc(p, (size_t)bigger * size);
-    if (!q) {
-        *oom = 1;
-        return p;
-    }
-    *cap = bigger;
-    return q;
-}
-
-static int add_col(builder *B, int kind, int a, int b, double cost,
-                   double lb, double ub)
-{
-    int need = B->ncols + 2, cap = B->colcap;
-    B->kind = grow(B->kind, &cap, need, 1, &B->oom);
-    cap = B->colcap;
-    B->ca = grow(B->ca, &cap, need, sizeof(int), &B->oom);
-    cap = B->colcap;
-    B->cb = grow(B->cb, &cap, need, sizeof(int), &B->oom);
-    cap = B->colcap;
-    B->cost = grow(B->cost, &cap, need, sizeof(double), &B->oom);
-    cap = B->colcap;
-    B->lb = grow(B->lb, &cap, need, sizeof(double), &B->oom);
-    cap = B->colcap;
-    B->ub = grow(B->ub, &cap, need, sizeof(double), &B->oom);
-    if (B->oom)
-        return 0;
-    B->colcap = cap;
-    int j = ++B->ncols;
-    B->kind[j] = (unsigned char)kind;
-    B->ca[j] = a;
-    B->cb[j] = b;
-    B->cost[j] = cost;
-    B->lb[j] = lb;
-    B->ub[j] = ub;
-    return j;
-}
-
-static int add_row(builder *B, double ub)
-{
-    int cap = B->rowcap;
-    B->rub = grow(B->rub, &cap, B->nrows + 2, sizeof(double), &B->oom);
-    if (B->oom)
-        return 0;
-    B->rowcap = cap;
-    B->rub[++B->nrows] = ub;
-    return B->nrows;
-}
-
-static void add_nz(builder *B, int row, int col, double v)
-{
-    int need = B->nnz + 2, cap = B->nzcap;
-    B->ia = grow(B->ia, &cap, need, sizeof(int), &B->oom);
-    cap = B->nzcap;
-    B->ja = grow(B->ja, &cap, need, sizeof(int), &B->oom);
-    cap = B->nzcap;
-    B->ar = grow(B->ar, &cap, need, sizeof(double), &B->oom);
-    if (B->oom)
-        return;
-    B->nzcap = cap;
-    B->nnz++;
-    B->ia[B->nnz] = row;
-    B->ja[B->nnz] = col;
-    B->ar[B->nnz] = v;
-}
-
-/* ---- building the formulation --------------------------------------- */
-
-/* An arc with a >= U is never better than leaving the child unmatched,
- * unless a sibling there could unlock sibling-only places for others. */
-static int arc_useful(const builder *B, int c, int i)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_child_rec *ch = &sc->children[c];
-    int p = B->arcs->place[i];
-    if (ch->stay)
-        return 1;
-    if (B->keep && !B->keep[i])
-        return 0;
-    if (B->arcs->cost[i] < sc->policy.unmatched_week)
-        return 1;
-    return ch->group >= 0 && sc->placements[p].sibling_only > 0;
-}
-
-static void build_x(builder *B)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_arcs *a = B->arcs;
-    double U = sc->policy.unmatched_week;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
-        int pinned = sc->children[c].stay || (B->fixed && B->fixed[c]);
-        int row = pinned ? 0 : add_row(B, 1);
-        for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
-            if (!arc_useful(B, c, i))
-                continue;
-            int j = add_col(B, COL_X, i, c, a->cost[i] - U, pinned, 1);
-            B->xcol[i] = j;
-            if (row)
-                add_nz(B, row, j, 1);
-        }
-    }
-}
-
-typedef struct member_arc {
-    int p, child, col;
-} member_arc;
-
-static int cmp_member_arc(const void *x, const void *y)
-{
-    const member_arc *a = x, *b = y;
-    if (a->p != b->p)
-        return (a->p > b->p) - (a->p < b->p);
-    return (a->child > b->child) - (a->child < b->child);
-}
-
-/* Linking rows of group g at placement p for members run[0..n). */
-static void link_group_at(builder *B, int g, int p, const member_arc *run,
-                          int n, int drow, int *wlist, int *nw)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_placement_rec *pl = &sc->placements[p];
-    if (sc->policy.sibling_split_week > 0) {
-        if (n == 1) {
-            add_nz(B, drow, run[0].col, 1);
-        } else {
-            int y = add_col(B, COL_Y, g, p, 0, 0, 1);
-            add_nz(B, drow, y, 1);
-            for (int k = 0; k < n; k++) {
-                int r = add_row(B, 0);
-                add_nz(B, r, run[k].col, 1);
-                add_nz(B, r, y, -1);
-            }
-            int m = pl->capacity < n ? pl->capacity : n;
-            if (m < n) { /* capacity-aware aggregated linking */
-                int r = add_row(B, 0);
-                for (int k = 0; k < n; k++)
-                    add_nz(B, r, run[k].col, 1);
-                add_nz(B, r, y, -m);
-            }
-        }
-    }
-    if (pl->sibling_only > 0 && n >= 2) {
-        int w = add_col(B, COL_W, g, p, 0, 0, 1);
-        int r = add_row(B, 0);
-        add_nz(B, r, w, 2);
-        for (int k = 0; k < n; k++)
-            add_nz(B, r, run[k].col, -1);
-        wlist[2 * *nw] = p;
-        wlist[2 * *nw + 1] = w;
-        ++*nw;
-    }
-}
-
-/* Splits and sibling-only unlocking, group by group.  wlist receives
- * (placement, w column) pairs. */
-static void build_groups(builder *B, int *wlist, int *nw)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_arcs *a = B->arcs;
-    member_arc *buf = NULL;
-    int cap = 0;
-    for (int g = 0; g < sc->ngroups && !B->oom; g++) {
-        if (pm_group_size(sc, g) < 2)
-            continue;
-        int n = 0;
-        for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
-            int c = sc->group_member[k];
-            for (int i = a->start[c]; i < a->start[c + 1]; i++) {
-                if (!B->xcol[i])
-                    continue;
-                buf = grow(buf, &cap, n + 1, sizeof *buf, &B->oom);
-                if (B->oom)
-                    break;
-                buf[n++] = (member_arc){a->place[i], c, B->xcol[i]};
-            }
-        }
-        if (B->oom)
-            break;
-        if (n > 1)
-            qsort(buf, (size_t)n, sizeof *buf, cmp_member_arc);
-        int drow = 0;
-        if (sc->policy.sibling_split_week > 0) {
-            int s = add_col(B, COL_S, g, 0, sc->policy.sibling_split_week, 0,
-                            INFINITY);
-            drow = add_row(B, 1); /* sum y - s <= 1 */
-            add_nz(B, drow, s, -1);
-        }
-        for (int i = 0, j; i < n && !B->oom; i = j) {
-            for (j = i; j < n && buf[j].p == buf[i].p; j++)
-                ;
-            link_group_at(B, g, buf[i].p, buf + i, j - i, drow, wlist, nw);
-        }
-    }
-    free(buf);
-}
-
-/* Capacity and sibling-only rows, placement by placement. */
-static void build_capacity(builder *B, const int *wlist, int nw)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_arcs *a = B->arcs;
-    int np = sc->nplacements;
-    int *cap_row = calloc((size_t)np + 1, sizeof *cap_row);
-    int *so_row = calloc((size_t)np + 1, sizeof *so_row);
-    if (!cap_row || !so_row)
-        B->oom = 1;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
-        for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
-            int p = a->place[i];
-            const pm_placement_rec *pl = &sc->placements[p];
-            if (!B->xcol[i])
-                continue;
-            if (!cap_row[p]) {
-                cap_row[p] = add_row(B, pl->capacity);
-                if (pl->sibling_only > 0)
-                    so_row[p] = add_row(B, pl->capacity - pl->sibling_only);
-            }
-            add_nz(B, cap_row[p], B->xcol[i], 1);
-            if (so_row[p])
-                add_nz(B, so_row[p], B->xcol[i], 1);
-        }
-    }
-    for (int k = 0; k < nw && !B->oom; k++) {
-        int p = wlist[2 * k];
-        add_nz(B, so_row[p], wlist[2 * k + 1], -sc->placements[p].sibling_only);
-    }
-    free(cap_row);
-    free(so_row);
-}
-
-/* x[c,p] + x[d,p] <= 1 for every avoid pair and shared placement. */
-static void build_avoid(builder *B)
-{
-    const pm_scenario *sc = B->sc;
-    const pm_arcs *a = B->arcs;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
-        const pm_child_rec *ch = &sc->children[c];
-        for (int k = 0; k < ch->navoid; k++) {
-            int d = ch->avoid[k];
-            if (d <= c)
-                continue;
-            /* both arc lists are sorted by placement: merge them */
-            int i = a->start[c], j = a->start[d];
-            while (i < a->start[c + 1] && j < a->start[d + 1] && !B->oom) {
-                if (a->place[i] < a->place[j]) {
-                    i++;
-                } else if (a->place[i] > a->place[j]) {
-                    j++;
-                } else {
-                    if (B->xcol[i] && B->xcol[j]) {
-                        int r = add_row(B, 1);
-                        add_nz(B, r, B->xcol[i], 1);
-                        add_nz(B, r, B->xcol[j], 1);
-                    }
-                    i++, j++;
-                }
-            }
-        }
-    }
-}
-
-static void builder_free(builder *B)
-{
-    free(B->xcol);
-    free(B->kind);
-    free(B->ca);
-    free(B->cb);
-    free(B->cost);
-    free(B->lb);
-    free(B->ub);
-    free(B->rub);
-    free(B->ia);
-    free(B->ja);
-    free(B->ar);
-}
-
-static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
-                       const unsigned char *keep, const unsigned char *fixed)
-{
-    memset(B, 0, sizeof *B);
-    B->sc = sc;
-    B->arcs = arcs;
-    B->keep = keep;
-    B->fixed = fixed;
-    B->xcol = calloc((size_t)arcs->count + 1, sizeof(int));
-    int *wlist = malloc(((size_t)arcs->count + 1) * 2 * sizeof(int));
-    int nw = 0;
-    if (!B->xcol || !wlist)
-        B->oom = 1;
-    if (!B->oom)
-        build_x(B);
-    if (!B->oom)
-        build_groups(B, wlist, &nw);
-    if (!B->oom)
-        build_capacity(B, wlist, nw);
-    if (!B->oom)
-        build_avoid(B);
-    free(wlist);
-    return B->oom ? PM_ERR_NOMEM : PM_OK;
-}
+#include "formulation.h"
 
 /* ---- GLPK ----------------------------------------------------------- */
 
@@ -384,7 +43,8 @@ static pm_status build(builder *B, const pm_scenario *sc, const pm_arcs *arcs,
 typedef struct solve_ctx {
     jmp_buf jb;
     const pm_solve_options *opts;
-    const pm_model_warm *warm; /* or NULL */
+    const pm_model_hints *warm; /* or NULL */
+    pm_model_tuning tune;
     builder B;
     glp_prob *lp;
     double *start;      /* incumbent column values (1-based), or NULL */
@@ -546,6 +206,12 @@ static int ms_left(const solve_ctx *X, double t0)
 
 /* Root LP, then branch and bound.  Returns 1 when an integer solution is
  * in the problem object. */
+void pm_model_tuning_init(pm_model_tuning *t)
+{
+    *t = (pm_model_tuning){.lagrange = 1, .quick = 1, .lns = 1,
+                           .rc_fixing = 1, .cuts = 1, .primal = 1};
+}
+
 static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
 {
     glp_smcp sm;
@@ -554,7 +220,7 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     /* Measured on generated boroughs (300 children, 16k arcs): the primal
      * simplex reaches the root optimum about 10x faster than the dual, and
      * the presolver trims it a little more (bench/RESULTS.md). */
-    sm.meth = GLP_PRIMAL;
+    sm.meth = X->tune.primal ? GLP_PRIMAL : GLP_DUALP;
     sm.presolve = GLP_ON;
     sm.tm_lim = ms_left(X, t0);
     glp_adv_basis(X->lp, 0);
@@ -574,7 +240,8 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     io.cb_info = X;
     io.mip_gap = X->opts->mip_gap;
     io.tm_lim = ms_left(X, t0);
-    io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts = GLP_ON;
+    io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts =
+        X->tune.cuts ? GLP_ON : GLP_OFF;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
     ret = glp_intopt(X->lp, &io);
@@ -723,7 +390,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
      * estate) would overrun the limit before GLPK could notice. */
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0;
-    builder_free(&X->B);
+    pm_builder_free(&X->B);
     free(X->start);
     X->start = NULL;
     X->start_given = 0;
@@ -732,7 +399,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         glp_delete_prob(X->lp);
         X->lp = NULL;
     }
-    if (build(&X->B, sc, arcs, keep, fixed) != PM_OK)
+    if (pm_builder_build(&X->B, sc, arcs, keep, fixed) != PM_OK)
         return -1;
     if (*have_best && !(X->start = start_vector(&X->B, best)))
         return -1;
@@ -935,12 +602,12 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
 {
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0; /* time is up (see search) */
-    builder_free(&X->B);
+    pm_builder_free(&X->B);
     if (X->lp) {
         glp_delete_prob(X->lp);
         X->lp = NULL;
     }
-    if (build(&X->B, sc, arcs, keep, NULL) != PM_OK || X->B.ncols == 0)
+    if (pm_builder_build(&X->B, sc, arcs, keep, NULL) != PM_OK || X->B.ncols == 0)
         return 0;
     load_problem(X, sc->policy.unmatched_week * sc->nchildren);
     glp_smcp sm;
@@ -1047,7 +714,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     double share = X->warm && X->warm->mu_out ? LAGRANGE_SHARE_SEED
                                               : LAGRANGE_SHARE;
     if (pm_lagrange_run(sc, arcs, ub, X->warm ? X->warm->mu_in : NULL,
-                        LAGRANGE_ITERATIONS, limit > 0 ? share * limit : 0,
+                        X->tune.lagrange ? LAGRANGE_ITERATIONS : 1,
+                        limit > 0 ? share * limit : 0,
                         lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, lg, best, &best_obj, &have_best);
@@ -1068,13 +736,15 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (X->opts->verbose && quick)
             fprintf(stderr, "placematch: quick search over %d of %d arcs\n",
                     count_mask(quick, arcs->count), arcs->count);
-        if (quick && have_best)
+        if (quick && have_best && X->tune.quick)
             lp_guided(X, sc, arcs, quick, best, &best_obj, &have_best, out, t0);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: after the LP-guided search %.2f (%.2f s)\n",
                     best_obj, now_seconds() - t0);
-        int r = quick ? search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
-                               out, t0) : -1;
+        int r = !quick ? -1
+                : !X->tune.quick ? 0
+                : search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
+                         out, t0);
         if (r < 0) {
             oom = 1;
             goto done;
@@ -1089,13 +759,13 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             proven = r == 1;
             goto done;
         }
-        if (have_best) {
+        if (have_best && X->tune.lns) {
             improve(X, sc, arcs, lg, best, &best_obj, out, t0,
                     limit > 0 ? LNS_SHARE * limit
                               : now_seconds() - t0 + LNS_SECONDS);
         }
-        exact = have_best ? own(X, keep_mask(arcs, lg, best_obj - lb + tol, best, 1))
-                          : NULL;
+        double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
+        exact = have_best ? own(X, keep_mask(arcs, lg, slack, best, 1)) : NULL;
         oom = have_best && !exact;
         X->phase_limit = 0;
         if (X->opts->verbose && exact)
@@ -1142,7 +812,7 @@ done:
 
 pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
                          const pm_solve_options *opts,
-                         const pm_model_warm *warm, int keep_env,
+                         const pm_model_hints *warm, int keep_env,
                          double spent, int *assign, pm_model_result *out)
 {
     double t0 = now_seconds() - spent;
@@ -1165,6 +835,10 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     if (st == PM_OK) {
         X->opts = opts;
         X->warm = warm;
+        if (warm && warm->tuning)
+            X->tune = *warm->tuning;
+        else
+            pm_model_tuning_init(&X->tune);
         glp_error_hook(on_glpk_error, X);
         glp_term_hook(on_glpk_term, opts->verbose ? stderr : NULL);
         if (setjmp(X->jb) == 0) {
@@ -1183,7 +857,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         }
     }
     if (X) {
-        builder_free(&X->B);
+        pm_builder_free(&X->B);
         free(X->start);
     }
     free(X);
@@ -1198,7 +872,7 @@ pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
     solve_ctx *X = calloc(1, sizeof *X);
     if (!X)
         return PM_ERR_NOMEM;
-    pm_status st = build(&X->B, sc, arcs, NULL, NULL);
+    pm_status st = pm_builder_build(&X->B, sc, arcs, NULL, NULL);
     if (st == PM_OK && glp_init_env() > 1)
         st = PM_ERR_NOMEM; /* (see pm_model_solve) */
     if (st == PM_OK) {
@@ -1216,7 +890,7 @@ pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
         }
         glp_free_env();
     }
-    builder_free(&X->B);
+    pm_builder_free(&X->B);
     free(X);
     return st;
 }

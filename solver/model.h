@@ -17,14 +17,33 @@ typedef struct pm_model_result {
     char message[512]; /* why infeasible, or why the engine failed      */
 } pm_model_result;
 
-/* What one solve hands the next, similar one (the commissioning mixes: the
- * same children, a few placements added or removed): the Lagrangian
- * multipliers per placement. */
-typedef struct pm_model_warm {
+/* The search's techniques, each of which can be turned off to measure
+ * what it is worth (bench/techniques.py).  None changes the optimum. */
+typedef struct pm_model_tuning {
+    int lagrange;  /* subgradient ascent on the prices (0: one evaluation at
+                      zero prices, the trivial bound)                        */
+    int quick;     /* the relaxation-guided and quick searches over the
+                      arcs the prices favour                                 */
+    int lns;       /* neighbourhood search on the incumbent                  */
+    int rc_fixing; /* drop arcs that cannot beat the incumbent before the
+                      exact search                                           */
+    int cuts;      /* GLPK's cut generators (Gomory, MIR, cover, clique)     */
+    int primal;    /* primal simplex at the root (0: dual)                   */
+} pm_model_tuning;
+
+/* Every technique on (the library's behaviour). */
+void pm_model_tuning_init(pm_model_tuning *t);
+
+/* What the caller knows beyond the options.  From one solve to the next,
+ * similar one (the commissioning mixes: the same children, a few
+ * placements added or removed), the Lagrangian multipliers per placement;
+ * for benchmarks, which techniques to use. */
+typedef struct pm_model_hints {
     const double *mu_in; /* start the Lagrangian ascent here (NULL: zero) */
     double *mu_out;      /* nplacements, filled with the multipliers found
                             (zeros when none were computed); or NULL */
-} pm_model_warm;
+    const pm_model_tuning *tuning; /* NULL: every technique on */
+} pm_model_hints;
 
 /* Fills assign[nchildren] (placement index or -1).  spent: seconds the
  * caller has already used of opts->time_limit (building the arcs), so that
@@ -34,7 +53,7 @@ typedef struct pm_model_warm {
  * environment unless keep_env. */
 pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
                          const pm_solve_options *opts,
-                         const pm_model_warm *warm, int keep_env,
+                         const pm_model_hints *warm, int keep_env,
                          double spent, int *assign, pm_model_result *out);
 
 /* Checks the constraints the pinned children alone impose; returns 1 and

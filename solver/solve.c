@@ -48,7 +48,7 @@ pm_status pm_solve(const pm_scenario *sc, const pm_solve_options *opts,
 }
 
 pm_status pm_solve_warm(const pm_scenario *sc, const pm_solve_options *opts,
-                        const pm_model_warm *warm, pm_result **out,
+                        const pm_model_hints *warm, pm_result **out,
                         pm_error *err)
 {
     if (!sc || !out)

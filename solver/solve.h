@@ -7,7 +7,7 @@
 
 /* pm_solve, with warm (may be NULL) passed to the search. */
 pm_status pm_solve_warm(const pm_scenario *sc, const pm_solve_options *opts,
-                        const pm_model_warm *warm, pm_result **out,
+                        const pm_model_hints *warm, pm_result **out,
                         pm_error *err);
 
 #endif

@@ -59,6 +59,7 @@
 
 #include "evaluate.h"
 #include "scenario.h"
+#include "testutil.h"
 
 #define MAX_CHILDREN 64 /* of the scenario workload */
 
@@ -545,18 +546,6 @@ static int run_scenario(const void *p)
     return r;
 }
 
-static char *generated(const char *profile, int seed, int children)
-{
-    pm_generate_options o;
-    pm_generate_options_init(&o);
-    o.profile = profile;
-    o.seed = (unsigned long long)seed;
-    o.children = children;
-    char *json = NULL;
-    assert_int_equal(pm_generate(&o, &json, NULL), PM_OK);
-    return json;
-}
-
 static void reference(scenario_ctx *x)
 {
     pm_scenario *sc = NULL;
@@ -592,7 +581,7 @@ static void test_scenario(void **state)
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0] && !x.branched; i++) {
         pm_free(x.text);
         pm_free(x.json);
-        x.text = generated("stockton-2023", seeds[i][0], seeds[i][1]);
+        x.text = pm_test_generate("stockton-2023", seeds[i][0], seeds[i][1]);
         reference(&x);
     }
     run_scenario(&x); /* once unarmed: lazy one-off allocations happen here */
@@ -643,7 +632,7 @@ static int run_suggest(const void *p)
 static void test_suggest(void **state)
 {
     (void)state;
-    char *text = generated("stockton-2023", 3, 20);
+    char *text = pm_test_generate("stockton-2023", 3, 20);
     pm_scenario *sc = NULL;
     assert_int_equal(pm_scenario_load_buffer(text, strlen(text), "s.json", &sc,
                                              NULL), PM_OK);

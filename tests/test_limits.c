@@ -41,6 +41,7 @@
 #include "placematch/commissioning.h"
 #include "placematch/import.h"
 #include "placematch/placematch.h"
+#include "testutil.h"
 
 #include "compat.h"
 #include "evaluate.h"
@@ -427,13 +428,7 @@ static void test_import_row_cap(void **state)
 
 static pm_scenario *generated(const char *profile, int seed, int children)
 {
-    pm_generate_options o;
-    pm_generate_options_init(&o);
-    o.profile = profile;
-    o.seed = (unsigned long long)seed;
-    o.children = children;
-    char *json = NULL;
-    assert_int_equal(pm_generate(&o, &json, NULL), PM_OK);
+    char *json = pm_test_generate(profile, seed, children);
     pm_scenario *sc = NULL;
     assert_int_equal(pm_scenario_load_buffer(json, strlen(json), "gen.json", &sc,
                                              NULL), PM_OK);

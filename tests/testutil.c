@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "placematch/placematch.h"
+
 char *pm_test_read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -37,4 +39,16 @@ void pm_test_write_text(const char *path, const char *text)
     assert_non_null(f);
     assert_true(fputs(text, f) >= 0);
     assert_int_equal(fclose(f), 0);
+}
+
+char *pm_test_generate(const char *profile, int seed, int children)
+{
+    pm_generate_options o;
+    pm_generate_options_init(&o);
+    o.profile = profile;
+    o.seed = (unsigned long long)seed;
+    o.children = children;
+    char *json = NULL;
+    assert_int_equal(pm_generate(&o, &json, NULL), PM_OK);
+    return json;
 }

@@ -6,5 +6,7 @@
 char *pm_test_read_text(const char *path);
 /* Writes text to path; fails the current cmocka test on error. */
 void pm_test_write_text(const char *path, const char *text);
+/* A generated scenario's JSON (pm_free it); fails the test on error. */
+char *pm_test_generate(const char *profile, int seed, int children);
 
 #endif

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""What each technique of the search is worth: every instance solved with
+all techniques on, then with each one turned off in turn (pmbench solve
+--without TECH), at one time limit.  Writes the "Techniques" section of
+bench/RESULTS.md (between its markers, which bench/report.py keeps).
+
+    bench/techniques.py [--limit 20] [--sizes 300,600,1000,3000] [--seed 1]
+                        [--build build-bench]
+
+Instances: the bundled borough (examples/stockton-2023.json) and boroughs
+generated with `placematch generate --profile stockton-2023` (3,000: the
+regional profile).  Techniques (solver/model.h, pm_model_tuning):
+lagrange, quick, lns, rc_fixing, cuts, primal.
+"""
+import argparse, json, os, subprocess, time
+
+import sections
+
+TECHS = ["lagrange", "quick", "lns", "rc_fixing", "cuts", "primal"]
+WHAT = {
+    "lagrange": "subgradient ascent on capacity prices (off: zero prices, trivial bound)",
+    "quick": "relaxation-guided and quick searches over the arcs the prices favour",
+    "lns": "neighbourhood search on the incumbent",
+    "rc_fixing": "drop arcs that cannot beat the incumbent before the exact search",
+    "cuts": "GLPK's Gomory, MIR, cover and clique cuts",
+    "primal": "primal simplex at the root (off: dual)",
+}
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--limit", default="20")
+ap.add_argument("--sizes", default="300,600,1000,3000")
+ap.add_argument("--seed", default="1")
+ap.add_argument("--build", default="build-bench")
+a = ap.parse_args()
+os.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+pm = os.path.join(a.build, "placematch")
+pmbench = os.path.join(a.build, "bench", "pmbench")
+work = os.path.join(a.build, "work", "techniques")
+os.makedirs(work, exist_ok=True)
+
+instances = [("bundled (587)", "examples/stockton-2023.json", None)]
+for n in a.sizes.split(","):
+    prof = "regional" if int(n) >= 3000 else "stockton-2023"
+    path = os.path.join(work, f"{prof}-n{n}-s{a.seed}.json")
+    gen = [pm, "generate", "--profile", prof, "--seed", a.seed, "--children", n, "-o", path]
+    subprocess.run(gen, check=True)
+    instances.append((f"{prof} {n}", path, " ".join(gen)))
+
+rows, cmds = [], []
+t_start = time.time()
+for label, path, gen in instances:
+    if gen:
+        cmds.append(gen)
+    runs = []
+    for off in [""] + TECHS:
+        cmd = [pmbench, "solve", path, "--time-limit", a.limit]
+        if off:
+            cmd += ["--without", off]
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        runs.append((off or "all on", r))
+        if not off:
+            cmds.append(" ".join(cmd) + "   # then --without TECH for each")
+    best = min(r["objective"] for _, r in runs if r["objective"] is not None)
+    for name, r in runs:
+        rows.append((label, name, r, best))
+
+head = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
+                      text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                       capture_output=True, text=True).stdout.strip()
+load = os.getloadavg()
+L = ["<!-- techniques: written by bench/techniques.py -->",
+     "## Techniques",
+     "",
+     f"Each instance solved by `pmbench solve` (pm_solve in process) with a {a.limit} s "
+     "limit, first with every technique on, then with one turned off.  One run each "
+     "(every run stops on the limit, so its figures depend on the machine's speed); "
+     f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at the end, "
+     f"{(time.time() - t_start) / 60:.0f} minutes in all, commit `{head}`"
+     + (" (with uncommitted changes)" if dirty else "") + ".  "
+     "Root gap: (best objective of the row's instance - this run's root bound) / best "
+     "objective.  Gap: this run's (objective - bound) / objective.  Objective "
+     "vs best: how much dearer this run's answer is than the best any run found.",
+     "",
+     "| technique | what it does |", "|---|---|"]
+L += [f"| `{t}` | {WHAT[t]} |" for t in TECHS]
+L += ["", "| instance | techniques | status | objective (£/week) | vs best | gap | root gap | nodes | wall s | CPU s |",
+      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+for label, name, r, best in rows:
+    obj = r["objective"]
+    rg = (best - r["root_bound"]) / best if r["root_bound"] is not None else None
+    L.append(f"| {label} | {'without ' + name if name != 'all on' else name} | {r['status']} | "
+             f"{obj:,.0f} | {100 * (obj - best) / best:+.2f}% | {100 * r['gap']:.2f}% | "
+             f"{100 * rg:.2f}% | {r['nodes']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} |")
+L += ["", "Commands:", "", "```"] + cmds + ["```", "<!-- /techniques -->"]
+block = "\n".join(L) + "\n"
+
+sections.write_section("techniques", block)
+print(block)
