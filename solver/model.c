@@ -53,6 +53,12 @@ typedef struct solve_ctx {
     long nodes;
     int interrupted;
     double phase_limit; /* seconds since start for this search; 0 = none */
+    /* Seconds per arc that building, loading and solving the root LP took
+     * for the largest LP so far: predicts whether the next one's root fits
+     * in the time left (GLPK's time limit does not cover its presolver,
+     * which takes a minute on a 3,000-child region). */
+    double setup_rate, setup_start;
+    int setup_arcs, setup_largest;
     /* Memory the search phases hold across GLPK calls is registered here,
      * not only in their frames, so that a GLPK failure (a longjmp out of
      * any of them) frees it too. */
@@ -212,6 +218,38 @@ void pm_model_tuning_init(pm_model_tuning *t)
                            .rc_fixing = 1, .cuts = 1, .primal = 1};
 }
 
+static int count_mask(const unsigned char *m, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += m[i];
+    return k;
+}
+
+/* After a root LP: its cost per arc, kept when it is the largest so far. */
+static void record_setup(solve_ctx *X)
+{
+    double took = now_seconds() - X->setup_start;
+    if (X->setup_arcs >= X->setup_largest) {
+        X->setup_largest = X->setup_arcs;
+        X->setup_rate = took / fmax(1, X->setup_arcs);
+    }
+    if (X->opts->verbose && X->setup_arcs > 10000)
+        fprintf(stderr, "placematch: LP over %d arcs (%d columns, %d rows) "
+                "built and solved at the root in %.2f s\n", X->setup_arcs,
+                X->B.ncols, X->B.nrows, took);
+}
+
+/* Whether a search over narcs arcs can reach the end of its root LP in the
+ * time left: twice the predicted time, since the LP grows a little faster
+ * than linearly.  Unknown (no LP yet) counts as fitting. */
+static int setup_fits(const solve_ctx *X, int narcs, double t0)
+{
+    if (X->opts->time_limit <= 0 && X->phase_limit <= 0)
+        return 1;
+    return 2 * X->setup_rate * narcs * 1000 < ms_left(X, t0);
+}
+
 static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
 {
     glp_smcp sm;
@@ -226,6 +264,7 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     glp_adv_basis(X->lp, 0);
     int ret = glp_simplex(X->lp, &sm);
     out->lp_iterations = glp_get_it_cnt(X->lp);
+    record_setup(X);
     if (ret != 0 || glp_get_status(X->lp) != GLP_OPT) {
         /* the presolver reports infeasibility as GLP_ENOPFS */
         if (ret == GLP_ENOPFS || glp_get_status(X->lp) == GLP_NOFEAS)
@@ -390,6 +429,10 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
      * estate) would overrun the limit before GLPK could notice. */
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0;
+    X->setup_arcs = keep ? count_mask(keep, arcs->count) : arcs->count;
+    if (!setup_fits(X, X->setup_arcs, t0))
+        return 0;
+    X->setup_start = now_seconds();
     pm_builder_free(&X->B);
     free(X->start);
     X->start = NULL;
@@ -448,14 +491,6 @@ static unsigned char *keep_mask(const pm_arcs *arcs, const pm_lagrange *lg,
             keep[i] = lg->delta[i] <= tau ||
                       (have_best && best[c] == arcs->place[i]);
     return keep;
-}
-
-static int count_mask(const unsigned char *m, int n)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        k += m[i];
-    return k;
 }
 
 static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
@@ -602,6 +637,10 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
 {
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0; /* time is up (see search) */
+    X->setup_arcs = count_mask(keep, arcs->count);
+    if (!setup_fits(X, X->setup_arcs, t0))
+        return 0;
+    X->setup_start = now_seconds();
     pm_builder_free(&X->B);
     if (X->lp) {
         glp_delete_prob(X->lp);
@@ -616,7 +655,9 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
     sm.meth = GLP_PRIMAL;
     sm.presolve = GLP_ON;
     sm.tm_lim = ms_left(X, t0);
-    if (glp_simplex(X->lp, &sm) != 0 || glp_get_status(X->lp) != GLP_OPT)
+    int ret = glp_simplex(X->lp, &sm);
+    record_setup(X);
+    if (ret != 0 || glp_get_status(X->lp) != GLP_OPT)
         return 0;
     double *sum = calloc((size_t)sc->nchildren + 1, sizeof *sum);
     if (!sum)
@@ -774,7 +815,15 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                     count_mask(exact, arcs->count));
         if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
             proven = 1; /* the quick search already held every useful arc */
-        else if (!oom) {
+        else if (!oom && exact && X->tune.lns &&
+                 !setup_fits(X, count_mask(exact, arcs->count), t0)) {
+            /* the exact search could not even be set up in the time left:
+             * spend it on the neighbourhood search instead */
+            if (X->opts->verbose)
+                fprintf(stderr, "placematch: no time to set the exact search "
+                        "up; neighbourhood search to the limit\n");
+            improve(X, sc, arcs, lg, best, &best_obj, out, t0, limit);
+        } else if (!oom) {
             r = search(X, sc, arcs, exact, NULL, best, &best_obj, &have_best,
                        out, t0);
             oom = r < 0;
