@@ -425,6 +425,9 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                   int *best, double *best_obj, int *have_best,
                   pm_model_result *out, double t0)
 {
+    /* X->bound belongs to this search alone, even one that does not run: a
+     * neighbourhood's bound says nothing about the whole problem */
+    X->bound = NAN;
     /* Time is up: building and loading the LP (seconds for a large
      * estate) would overrun the limit before GLPK could notice. */
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
@@ -437,7 +440,6 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     free(X->start);
     X->start = NULL;
     X->start_given = 0;
-    X->bound = NAN;
     if (X->lp) {
         glp_delete_prob(X->lp);
         X->lp = NULL;
@@ -768,6 +770,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                 now_seconds() - t0);
     int proven = have_best && best_obj <= lb + tol;
     unsigned char *quick = NULL, *exact = NULL;
+    double full_bound = NAN; /* GLPK's bound, from a search that counts */
     int oom = 0; /* a search that could not run must not pass for a limit */
     if (!proven) {
         double tau = fmax(tol, QUICK_TAU * fabs(lb));
@@ -796,6 +799,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             out->status = PM_SOL_NONE;
             r = search(X, sc, arcs, NULL, NULL, best, &best_obj, &have_best,
                        out, t0);
+            full_bound = X->bound; /* a search over every arc */
             oom = r < 0;
             proven = r == 1;
             goto done;
@@ -826,6 +830,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         } else if (!oom) {
             r = search(X, sc, arcs, exact, NULL, best, &best_obj, &have_best,
                        out, t0);
+            /* valid for the whole problem: every arc that can beat the
+             * incumbent was in this search */
+            full_bound = X->bound;
             oom = r < 0;
             proven = r == 1;
         }
@@ -848,7 +855,7 @@ done:
         return PM_OK;
     }
     out->objective = best_obj;
-    double bound = isnan(X->bound) ? lb : fmax(lb, X->bound);
+    double bound = isnan(full_bound) ? lb : fmax(lb, full_bound);
     /* optimal when proven, or when the bound meets the incumbent anyway */
     int closed = !isnan(bound) &&
                  bound >= best_obj - 1e-9 * fmax(1.0, fabs(best_obj));
