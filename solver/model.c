@@ -242,12 +242,16 @@ static void record_setup(solve_ctx *X)
 
 /* Whether a search over narcs arcs can reach the end of its root LP in the
  * time left: twice the predicted time, since the LP grows a little faster
- * than linearly.  Unknown (no LP yet) counts as fitting. */
+ * than linearly, and more when it is far larger than any measured (the
+ * rate of small neighbourhoods underestimates a region's whole LP by 10x
+ * or more).  Unknown (no LP yet) counts as fitting. */
 static int setup_fits(const solve_ctx *X, int narcs, double t0)
 {
     if (X->opts->time_limit <= 0 && X->phase_limit <= 0)
         return 1;
-    return 2 * X->setup_rate * narcs * 1000 < ms_left(X, t0);
+    double scale = (double)narcs / fmax(1, X->setup_largest);
+    double predicted = 2 * X->setup_rate * narcs * fmax(1, sqrt(scale / 10));
+    return predicted * 1000 < ms_left(X, t0);
 }
 
 static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
