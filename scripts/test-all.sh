@@ -9,7 +9,7 @@
 #  4. ThreadSanitizer on the parallel tests, valgrind memcheck on the
 #     command end to end, and each libFuzzer harness for FUZZ_SECONDS
 #     (default 60).
-# About 20 minutes on 2 cores.
+# About 15 minutes on 2 cores.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh

@@ -67,15 +67,6 @@
 /* The injector                                                       */
 /* ------------------------------------------------------------------ */
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PM_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define PM_ASAN 1
-#endif
-
 #ifdef PM_ASAN /* ASan's allocator, under its own names */
 #define REAL(f) __interceptor_##f
 /* malloc is called while ASan is still starting up, before its shadow

@@ -48,15 +48,6 @@
 #include "json.h"
 #include "scenario.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PM_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define PM_ASAN 1
-#endif
-
 /* ------------------------------------------------------------------ */
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
