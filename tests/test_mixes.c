@@ -332,6 +332,20 @@ static void test_warm_start_same_optimum(void **state)
     char *jw = to_json(warm), *jc = to_json(cold);
     assert_non_null(strstr(jw, "\"warm_start\": true"));
     assert_non_null(strstr(jc, "\"warm_start\": false"));
+    /* a run made the other way is not merged in */
+    pm_mixes_options o;
+    pm_mixes_options_init(&o);
+    o.solve.time_limit = 0;
+    o.warm_start = 0;
+    pm_mixes_result *res = NULL;
+    pm_error err;
+    pm_error_clear(&err);
+    assert_int_equal(pm_mixes_result_create(f->cm, &o, &res, NULL), PM_OK);
+    assert_int_equal(pm_mixes_result_merge_buffer(res, jw, strlen(jw), "warm.json", &err),
+                     PM_ERR_INVALID);
+    assert_non_null(strstr(err.text, "warm.json: options.warm_start: true differs "
+                                     "from this run's false"));
+    pm_mixes_result_free(res);
     pm_free(jw);
     pm_free(jc);
     pm_mixes_result_free(warm);
