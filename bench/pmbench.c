@@ -16,6 +16,7 @@
  *   pmbench suggest SCENARIO --group G [--repeat R]
  *       pm_suggest in process (no start-up or loading in the time).
  *   pmbench mixes COMMISSIONING [--threads T] [--time-limit S] [--budget S]
+ *                 [--cold]
  *       pm_mixes_run in process: evaluations (mix, cohort solves) per second;
  *       stopped after --budget seconds (what finished is counted).
  *   pmbench generate PROFILE SEED CHILDREN OUT
@@ -312,6 +313,9 @@ static int cmd_mixes(int argc, char **argv)
     pm_mixes_options_init(&o);
     o.threads = atoi(opt(argc, argv, 3, "--threads", "1"));
     o.solve.time_limit = atof(opt(argc, argv, 3, "--time-limit", "10"));
+    /* --cold: the steady rate, without the baselines' longer first solves
+     * (which a short budget would spend entirely) */
+    o.warm_start = !has_flag(argc, argv, 3, "--cold");
     double t0 = now();
     double deadline = t0 + atof(opt(argc, argv, 3, "--budget", "1e9"));
     o.interrupt = past_deadline;

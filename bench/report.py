@@ -351,7 +351,7 @@ def mixes(s):
         return r
     for threads in (1, 2):
         cmd = [PMBENCH, "mixes", path, "--threads", str(threads), "--budget",
-               "%g" % s["mix_budget"]]
+               "%g" % s["mix_budget"], "--cold"]
         rc, out, _, _ = run(cmd, s["mix_budget"] + 600)
         res = json_line(out) if rc == 0 else None
         r["runs"].append({"threads": threads, "cmd": cmd, "result": res})
@@ -666,12 +666,11 @@ def targets(w, rows, s):
     else:
         w("- Gap under 0.1% at the limit: no instance hit the limit.")
     w("")
-    w("Per-technique before/after figures (issue 4, 'Evidence') need the "
-      "solver to expose switches for its techniques; it has none yet, so "
-      "this table compares the current solver with CBC on the same model "
-      "(the 'before' of a general MIP search) and with the relaxation (the "
-      "limit).  To compare two commits, run the suite at each and keep both "
-      "RESULTS.md files.\n")
+    w("Per-technique figures (issue 4, 'Evidence': each technique turned off "
+      "in turn) are in the section \"Techniques\" below, written by "
+      "`bench/techniques.py`; the tables above compare the whole solver with "
+      "CBC on the same model (a general MIP search) and with the relaxation "
+      "(the limit).\n")
 
 
 def growth(w, rows, s):
@@ -795,7 +794,10 @@ def mixes_section(w, mx, s):
       "scenario.  Each thread count gets %g s; a run stopped there counts "
       "the evaluations that finished (one in flight per thread is lost, so "
       "the rate is slightly low).  Evaluations that stop on the 10 s limit "
-      "bound the rate at about threads / 10 per second.\n" % (mx["path"], "is built" if mx["cli"] else
+      "bound the rate at about threads / 10 per second.  Cold starts "
+      "(`--cold`): with warm starts each cohort's baseline first takes 4x "
+      "the limit, which a 30 s budget would spend entirely; what warm starts "
+      "buy is in \"Mix warm start\" below.\n" % (mx["path"], "is built" if mx["cli"] else
                                          "is not built", s["mix_budget"]))
     w("| threads | mixes x cohorts | evaluations done / all | of those optimal "
       "| seconds | evaluations/s | command |")
