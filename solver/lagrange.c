@@ -3,7 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "clock.h"
 
 #define DP_MAX 10     /* groups with more free members are relaxed to singles */
 #define FORCE_MAX 7   /* per-arc deltas for groups up to this many free members */
@@ -393,18 +394,11 @@ static void all_deltas(lctx *L, const double *mu, double *delta)
 }
 
 /* Subgradient ascent with Polyak steps towards ub. */
-static double clock_seconds(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static double ascend(lctx *L, double ub, int max_iter, double seconds,
                      double theta, double *mu, double *best_mu, int *iters)
 {
     int warm = theta < 1; /* started from given multipliers */
-    double t0 = clock_seconds();
+    double t0 = pm_clock_seconds();
     const pm_scenario *sc = L->sc;
     int np = sc->nplacements, stall = 0;
     double best = -BIG;
@@ -428,7 +422,7 @@ static double ascend(lctx *L, double ub, int max_iter, double seconds,
             norm += g * g;
         }
         if (norm == 0 || ub - val <= 1e-9 * fabs(ub) || theta < 1e-6 ||
-            (seconds > 0 && clock_seconds() - t0 > seconds))
+            (seconds > 0 && pm_clock_seconds() - t0 > seconds))
             break;
         /* a target just above the best bound: the incumbent is often far
          * off, and aiming at it makes the steps overshoot.  From a similar

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "evaluate.h"
 #include "heuristic.h"
 #include "lagrange.h"
@@ -190,13 +190,6 @@ static void on_tree(glp_tree *T, void *info)
     }
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Milliseconds left of the time limit and of this search's share of it
  * (INT_MAX-ish when neither is set). */
 static int ms_left(const solve_ctx *X, double t0)
@@ -206,7 +199,7 @@ static int ms_left(const solve_ctx *X, double t0)
         limit = X->phase_limit;
     if (limit <= 0)
         return 0x7fffffff;
-    double left = limit - (now_seconds() - t0);
+    double left = limit - (pm_clock_seconds() - t0);
     return left <= 0 ? 1 : left > 2e6 ? 2000000000 : (int)(left * 1000);
 }
 
@@ -229,7 +222,7 @@ static int count_mask(const unsigned char *m, int n)
 /* After a root LP: its cost per arc, kept when it is the largest so far. */
 static void record_setup(solve_ctx *X)
 {
-    double took = now_seconds() - X->setup_start;
+    double took = pm_clock_seconds() - X->setup_start;
     if (X->setup_arcs >= X->setup_largest) {
         X->setup_largest = X->setup_arcs;
         X->setup_rate = took / fmax(1, X->setup_arcs);
@@ -439,7 +432,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     X->setup_arcs = keep ? count_mask(keep, arcs->count) : arcs->count;
     if (!setup_fits(X, X->setup_arcs, t0))
         return 0;
-    X->setup_start = now_seconds();
+    X->setup_start = pm_clock_seconds();
     pm_builder_free(&X->B);
     free(X->start);
     X->start = NULL;
@@ -604,12 +597,12 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         order_seeds(arcs, lg, best, &L, n);
         pm_solution saved = out->status;
         /* passes over every seed, each with wider neighbourhoods */
-        for (int r = 0; r < LNS_PASSES * n && now_seconds() - t0 < until; r++) {
+        for (int r = 0; r < LNS_PASSES * n && pm_clock_seconds() - t0 < until; r++) {
             if (X->interrupted)
                 break;
             int places = LNS_PLACES << (r / n);
             neighbourhood(sc, arcs, lg, best, L.seeds[r % n], places, &L);
-            X->phase_limit = fmin(until, now_seconds() - t0 + LNS_SUB_SECONDS);
+            X->phase_limit = fmin(until, pm_clock_seconds() - t0 + LNS_SUB_SECONDS);
             double before = *best_obj;
             search(X, sc, arcs, L.keep, L.fixed, best, best_obj, &have, out, t0);
             out->status = saved;
@@ -624,7 +617,7 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         if (X->opts->verbose)
             fprintf(stderr, "placematch: %d neighbourhoods, %d improved, "
                     "incumbent %.2f (%.2f s)\n", rounds, improved, *best_obj,
-                    now_seconds() - t0);
+                    pm_clock_seconds() - t0);
         X->phase_limit = 0;
     }
     release(X, L.keep);
@@ -646,7 +639,7 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
     X->setup_arcs = count_mask(keep, arcs->count);
     if (!setup_fits(X, X->setup_arcs, t0))
         return 0;
-    X->setup_start = now_seconds();
+    X->setup_start = pm_clock_seconds();
     pm_builder_free(&X->B);
     if (X->lp) {
         glp_delete_prob(X->lp);
@@ -771,7 +764,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     if (X->opts->verbose)
         fprintf(stderr, "placematch: start %.2f, Lagrangian bound %.2f after %d "
                 "iterations (%.2f s)\n", best_obj, lb, lg->iterations,
-                now_seconds() - t0);
+                pm_clock_seconds() - t0);
     int proven = have_best && best_obj <= lb + tol;
     unsigned char *quick = NULL, *exact = NULL;
     double full_bound = NAN; /* GLPK's bound, from a search that counts */
@@ -788,7 +781,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             lp_guided(X, sc, arcs, quick, best, &best_obj, &have_best, out, t0);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: after the LP-guided search %.2f (%.2f s)\n",
-                    best_obj, now_seconds() - t0);
+                    best_obj, pm_clock_seconds() - t0);
         int r = !quick ? -1
                 : !X->tune.quick ? 0
                 : search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
@@ -811,7 +804,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (have_best && X->tune.lns) {
             improve(X, sc, arcs, lg, best, &best_obj, out, t0,
                     limit > 0 ? LNS_SHARE * limit
-                              : now_seconds() - t0 + LNS_SECONDS);
+                              : pm_clock_seconds() - t0 + LNS_SECONDS);
         }
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
         exact = have_best ? own(X, keep_mask(arcs, lg, slack, best, 1)) : NULL;
@@ -819,7 +812,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0;
         if (X->opts->verbose && exact)
             fprintf(stderr, "placematch: incumbent %.2f (%.2f s); exact search "
-                    "over %d arcs\n", best_obj, now_seconds() - t0,
+                    "over %d arcs\n", best_obj, pm_clock_seconds() - t0,
                     count_mask(exact, arcs->count));
         if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
             proven = 1; /* the quick search already held every useful arc */
@@ -875,7 +868,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
                          const pm_model_hints *warm, int keep_env,
                          double spent, int *assign, pm_model_result *out)
 {
-    double t0 = now_seconds() - spent;
+    double t0 = pm_clock_seconds() - spent;
     memset(out, 0, sizeof *out);
     out->status = PM_SOL_NONE;
     out->objective = out->bound = out->root_bound = NAN;

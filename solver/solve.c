@@ -1,8 +1,8 @@
 /* pm_solve: arcs, the exact search, and the result. */
 #include <math.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "error.h"
 #include "result.h"
 #include "solve.h"
@@ -18,13 +18,6 @@ void pm_solve_options_init(pm_solve_options *opts)
     opts->interrupt = NULL;
     opts->interrupt_info = NULL;
     opts->start = NULL;
-}
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static pm_status check_options(const pm_solve_options *o, pm_error *err)
@@ -61,7 +54,7 @@ pm_status pm_solve_warm(const pm_scenario *sc, const pm_solve_options *opts,
     pm_status st = check_options(opts, err);
     if (st != PM_OK)
         return st;
-    double t0 = seconds_now();
+    double t0 = pm_clock_seconds();
     pm_arcs arcs;
     st = pm_arcs_build(sc, &arcs);
     if (st != PM_OK)
@@ -71,9 +64,9 @@ pm_status pm_solve_warm(const pm_scenario *sc, const pm_solve_options *opts,
     int *assign = malloc(((size_t)sc->nchildren + 1) * sizeof *assign);
     pm_model_result mr;
     st = assign ? pm_model_solve(sc, &arcs, opts, warm, 0,
-                                         seconds_now() - t0, assign, &mr) : PM_ERR_NOMEM;
+                                         pm_clock_seconds() - t0, assign, &mr) : PM_ERR_NOMEM;
     if (st == PM_OK) {
-        *out = pm_result_make(sc, &arcs, assign, &mr, seconds_now() - t0);
+        *out = pm_result_make(sc, &arcs, assign, &mr, pm_clock_seconds() - t0);
         if (!*out)
             st = PM_ERR_NOMEM;
     }
