@@ -5,7 +5,7 @@
  *       pm_solve, timed around the call; repeated R times while a run takes
  *       under --repeat-below seconds (a run that hits the limit is never
  *       repeated: its figures depend on the machine's speed).  --without
- *       turns techniques of the search off (lagrange, quick, lns,
+ *       turns techniques of the search off (lagrange, colgen, quick, lns,
  *       rc_fixing, cuts, primal: pm_model_tuning in solver/model.h).
  *   pmbench write SCENARIO OUT [--lp]
  *       the full formulation (pm_model_write) as free MPS or CPLEX LP, for
@@ -124,15 +124,15 @@ static int has_flag(int argc, char **argv, int from, const char *name)
  * name. */
 static int parse_without(const char *list, pm_model_tuning *t)
 {
-    static const char *const names[] = {"lagrange", "quick", "lns",
+    static const char *const names[] = {"lagrange", "colgen", "quick", "lns",
                                         "rc_fixing", "cuts", "primal"};
-    int *flags[] = {&t->lagrange, &t->quick, &t->lns, &t->rc_fixing,
-                    &t->cuts, &t->primal};
+    int *flags[] = {&t->lagrange, &t->colgen, &t->quick, &t->lns,
+                    &t->rc_fixing, &t->cuts, &t->primal};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
         int found = 0;
-        for (int i = 0; i < 6; i++)
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
             if (!strcmp(s, names[i])) {
                 *flags[i] = 0;
                 found = 1;

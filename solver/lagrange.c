@@ -8,6 +8,13 @@
 
 #define DP_MAX 10     /* groups with more free members are relaxed to singles */
 #define FORCE_MAX 7   /* per-arc deltas for groups up to this many free members */
+/* Groups up to SEQ_MAX free members are solved with one household per
+ * placement (seq_dp, exact); larger ones by partition_dp, which may put
+ * two households in one placement when together they would overfill it
+ * (a relaxation: still a bound, a weaker one).  Per-arc deltas from
+ * seq_dp up to SEQ_FORCE_MAX members (each costs a programme per arc). */
+#define SEQ_MAX 6
+#define SEQ_FORCE_MAX 4
 #define BIG 1e300
 #define TARGET_GAP 0.005
 #define STALL_LIMIT 60
@@ -16,7 +23,7 @@
 /* A sibling group as the dynamic programme sees it. */
 typedef struct gunit {
     int n;          /* free (not pinned) members            */
-    int *member;    /* n child indices                      */
+    int *member;    /* n free child indices, then the npinned pinned ones */
     int k;          /* candidate placements                 */
     int *place;     /* k placement indices                  */
     unsigned char *open; /* k: a pinned member is already there */
@@ -40,9 +47,44 @@ typedef struct lctx {
     double *cs, *blk, *F, *F1;
     int *blk_arg, *F_arg, *F1_arg;
     double *usage;
+    /* prices of the sibling-only rows (column generation), or NULL: a slot
+     * at p costs mu[p] + sig[p], a household of two or more siblings there
+     * earns back sibling_only * sig[p] */
+    const double *sig;
+    /* seq_dp: G[S], and the household put at step j on the way to S */
+    double *G;
+    unsigned char *choice; /* kmax * 2^SEQ_MAX */
+    int kmax;
 } lctx;
 
 static int ctz(unsigned x) { return __builtin_ctz(x); }
+
+static double slot_price(const lctx *L, const double *mu, int p)
+{
+    return mu[p] + (L->sig ? L->sig[p] : 0);
+}
+
+/* What a household of `size` siblings (pinned ones included) at p earns
+ * back from the sibling-only row. */
+static double pair_bonus(const lctx *L, int p, int size)
+{
+    return L->sig && size >= 2 ? L->sig[p] * L->sc->placements[p].sibling_only
+                               : 0;
+}
+
+/* mu . capacity, plus sig . (capacity - sibling_only): the constant of
+ * L(mu). */
+static double capacity_term(const lctx *L, const double *mu)
+{
+    double t = 0;
+    for (int p = 0; p < L->sc->nplacements; p++) {
+        const pm_placement_rec *pl = &L->sc->placements[p];
+        t += mu[p] * pl->capacity;
+        if (L->sig)
+            t += L->sig[p] * (pl->capacity - pl->sibling_only);
+    }
+    return t;
+}
 static int popcount(unsigned x) { return __builtin_popcount(x); }
 
 static int arc_of(const pm_arcs *a, int c, int p)
@@ -86,6 +128,9 @@ static int build_gunit(lctx *L, int g, gunit *u)
                 u->place[u->k++] = a->place[j];
         }
     }
+    for (int i = 0, q = u->n; i < size; i++)
+        if (sc->children[m[i]].stay)
+            u->member[q++] = m[i]; /* after the free ones */
     qsort(u->place, (size_t)u->k, sizeof(int), cmp_int);
     qsort(u->pinned_at, (size_t)u->npinned, sizeof(int), cmp_int);
     int k = 0;
@@ -152,6 +197,8 @@ static int build_units(lctx *L)
             L->ng++;
             return 0;
         }
+        if (u->n <= SEQ_MAX && u->k > L->kmax)
+            L->kmax = u->k;
         if (u->n > DP_MAX) { /* too big to solve exactly: relax to singles */
             for (int i = sc->group_start[g]; i < sc->group_start[g + 1]; i++)
                 L->single[L->nsingle++] = sc->group_member[i];
@@ -160,11 +207,15 @@ static int build_units(lctx *L)
         }
         L->ng++;
     }
-    return 1;
+    L->G = malloc(((size_t)1 << SEQ_MAX) * sizeof *L->G);
+    L->choice = malloc(((size_t)L->kmax << SEQ_MAX) + 1);
+    return L->G && L->choice;
 }
 
 static void free_units(lctx *L)
 {
+    free(L->G);
+    free(L->choice);
     for (int i = 0; i < L->ng; i++)
         free_gunit(&L->g[i]);
     free(L->g);
@@ -184,7 +235,9 @@ static void subset_costs(const lctx *L, const gunit *u, int j, const double *mu,
                          double *cs)
 {
     unsigned full = (1u << u->n) - 1;
-    double price = mu[u->place[j]];
+    int p = u->place[j];
+    double price = slot_price(L, mu, p);
+    int q = L->sc->placements[p].capacity - u->room[j]; /* pinned there */
     cs[0] = 0;
     for (unsigned S = 1; S <= full; S++) {
         int b = ctz(S), arc = u->arc[j * u->n + b];
@@ -192,6 +245,10 @@ static void subset_costs(const lctx *L, const gunit *u, int j, const double *mu,
         cs[S] = prev < BIG && arc >= 0 && popcount(S) <= u->room[j]
                     ? prev + L->arcs->cost[arc] + price : BIG;
     }
+    if (L->sig && q < 2) /* (two pinned there: eval_group counts it) */
+        for (unsigned S = 1; S <= full; S++)
+            if (cs[S] < BIG)
+                cs[S] -= pair_bonus(L, p, q + popcount(S));
 }
 
 /* blk[S]: cheapest single household for S (a new one pays lambda). */
@@ -283,21 +340,108 @@ static void add_usage(lctx *L, const gunit *u, int use_f1)
     }
 }
 
+/* One household per placement, placements taken in turn:
+ * G[S] = cheapest way to house the members in S in the placements so far.
+ * Exact for the group's own problem (room and splits as MODEL.md counts
+ * them, sibling-only and avoid rules aside), in k * 3^n steps.  With
+ * forced_b >= 0, member forced_b may only be at candidate forced_j.
+ * Returns the group's priced value (pinned members aside) and leaves the
+ * chosen member set in *best_S for seq_walk. */
+static double seq_dp(lctx *L, const gunit *u, const double *mu, int forced_b,
+                     int forced_j, unsigned *best_S)
+{
+    unsigned full = (1u << u->n) - 1, fb = forced_b >= 0 ? 1u << forced_b : 0;
+    double *G = L->G;
+    G[0] = 0;
+    for (unsigned S = 1; S <= full; S++)
+        G[S] = BIG;
+    for (int j = 0; j < u->k; j++) {
+        unsigned char *ch = L->choice + ((size_t)j << SEQ_MAX);
+        subset_costs(L, u, j, mu, L->cs);
+        double pen = u->open[j] ? 0 : L->lambda;
+        ch[0] = 0;
+        for (unsigned S = full; S >= 1; S--) { /* S ^ B < S: still step j-1 */
+            double best = G[S];
+            unsigned arg = 0;
+            for (unsigned B = S; B; B = (B - 1) & S) {
+                if (L->cs[B] >= BIG || G[S ^ B] >= BIG ||
+                    ((B & fb) && j != forced_j))
+                    continue;
+                double v = G[S ^ B] + L->cs[B] + pen;
+                if (v < best)
+                    best = v, arg = B;
+            }
+            G[S] = best;
+            ch[S] = (unsigned char)arg;
+        }
+    }
+    double best = BIG;
+    *best_S = 0;
+    for (unsigned S = 0; S <= full; S++) {
+        if (G[S] >= BIG || (fb && !(S & fb)))
+            continue;
+        double v = G[S] + L->U * (u->n - popcount(S)) +
+                   (u->d0 >= 1 ? L->lambda * (u->d0 - 1) : S ? -L->lambda : 0);
+        if (v < best)
+            best = v, *best_S = S;
+    }
+    return best;
+}
+
+/* The households seq_dp chose for S: where[i] per free member (-1:
+ * unmatched); usage counted when add_use. */
+static void seq_walk(lctx *L, const gunit *u, unsigned S, int *where,
+                     int add_use)
+{
+    for (int i = 0; i < u->n; i++)
+        where[i] = -1;
+    for (int j = u->k - 1; j >= 0 && S; j--) {
+        unsigned B = L->choice[((size_t)j << SEQ_MAX) + S];
+        if (!B)
+            continue;
+        if (add_use)
+            L->usage[u->place[j]] += popcount(B);
+        for (unsigned b = B; b; b &= b - 1)
+            where[ctz(b)] = u->place[j];
+        S ^= B;
+    }
+}
+
 static double eval_group(lctx *L, const gunit *u, const double *mu)
 {
     double pinned = u->fixed;
     for (int i = 0; i < u->npinned; i++) {
-        pinned += mu[u->pinned_at[i]];
+        pinned += slot_price(L, mu, u->pinned_at[i]);
         L->usage[u->pinned_at[i]] += 1;
+        /* pinned_at is sorted: the second pinned sibling at a place */
+        if (i > 0 && u->pinned_at[i] == u->pinned_at[i - 1] &&
+            (i < 2 || u->pinned_at[i - 2] != u->pinned_at[i]))
+            pinned -= pair_bonus(L, u->pinned_at[i], 2);
     }
     if (u->n == 0)
         return pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
+    if (u->n <= SEQ_MAX) {
+        unsigned S;
+        int where[SEQ_MAX];
+        double v = seq_dp(L, u, mu, -1, -1, &S);
+        seq_walk(L, u, S, where, 1);
+        return pinned + v;
+    }
     household_costs(L, u, mu);
     partition_dp(L, u, -1);
     int use_f1;
     double v = group_value(L, u, &use_f1);
     add_usage(L, u, use_f1);
     return pinned + v;
+}
+
+/* A slot's price for a child handled alone.  A member of a group too
+ * large for the programme might unlock a sibling-only slot with a
+ * sibling: its slots go without the sibling-only price (a relaxation). */
+static double alone_price(const lctx *L, const double *mu, int c, int p)
+{
+    int g = L->sc->children[c].group;
+    return g >= 0 && pm_group_size(L->sc, g) >= 2 ? mu[p] : slot_price(L, mu, p);
 }
 
 /* Best priced option of a child alone; *best_arc = -1 when unmatched. */
@@ -309,7 +453,7 @@ static double single_value(const lctx *L, int c, const double *mu,
     double best = pinned ? BIG : L->U;
     *best_arc = -1;
     for (int i = a->start[c]; i < a->start[c + 1]; i++) {
-        double v = a->cost[i] + mu[a->place[i]];
+        double v = a->cost[i] + alone_price(L, mu, c, a->place[i]);
         if (v < best)
             best = v, *best_arc = i;
     }
@@ -330,9 +474,7 @@ static double evaluate(lctx *L, const double *mu)
     }
     for (int i = 0; i < L->ng; i++)
         total += eval_group(L, &L->g[i], mu);
-    for (int p = 0; p < sc->nplacements; p++)
-        total -= mu[p] * sc->placements[p].capacity;
-    return total;
+    return total - capacity_term(L, mu);
 }
 
 /* delta for each free member's arcs: the group's value with that member
@@ -342,6 +484,21 @@ static void group_deltas(lctx *L, const gunit *u, const double *mu,
 {
     if (u->n == 0 || u->n > FORCE_MAX)
         return;
+    if (u->n <= SEQ_MAX) {
+        /* deltas must come from the programme that gave the bound; the
+         * larger groups here keep delta 0 (no fixing: still valid) */
+        unsigned S;
+        double base = seq_dp(L, u, mu, -1, -1, &S);
+        for (int j = 0; j < u->k && u->n <= SEQ_FORCE_MAX; j++)
+            for (int b = 0; b < u->n; b++) {
+                int arc = u->arc[j * u->n + b];
+                if (arc < 0)
+                    continue;
+                double v = seq_dp(L, u, mu, b, j, &S);
+                delta[arc] = v > base ? v - base : 0;
+            }
+        return;
+    }
     unsigned full = (1u << u->n) - 1;
     household_costs(L, u, mu);
     partition_dp(L, u, -1);
@@ -385,7 +542,7 @@ static void all_deltas(lctx *L, const double *mu, double *delta)
         if (L->sc->children[c].stay)
             continue;
         for (int j = a->start[c]; j < a->start[c + 1]; j++) {
-            double d = a->cost[j] + mu[a->place[j]] - v;
+            double d = a->cost[j] + alone_price(L, mu, c, a->place[j]) - v;
             delta[j] = d > 0 ? d : 0;
         }
     }
@@ -442,7 +599,7 @@ static double ascend(lctx *L, double ub, int max_iter, double seconds,
 
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
                           double ub, const double *mu0, int max_iter,
-                          double seconds, pm_lagrange *out)
+                          double seconds, int deltas, pm_lagrange *out)
 {
     memset(out, 0, sizeof *out);
     lctx L = {.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
@@ -463,7 +620,8 @@ pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
     if (mu && out->mu && out->delta && build_units(&L)) {
         out->bound = ascend(&L, ub, max_iter, seconds, theta, mu, out->mu,
                             &out->iterations);
-        all_deltas(&L, out->mu, out->delta);
+        if (deltas)
+            all_deltas(&L, out->mu, out->delta);
         st = PM_OK;
     }
     free_units(&L);
@@ -478,4 +636,120 @@ void pm_lagrange_free(pm_lagrange *lg)
     free(lg->mu);
     free(lg->delta);
     lg->mu = lg->delta = NULL;
+}
+
+/* ---- pricing for column generation ------------------------------------ */
+
+struct pm_pricer {
+    lctx L;
+};
+
+pm_status pm_pricer_create(const pm_scenario *sc, const pm_arcs *arcs,
+                           pm_pricer **out)
+{
+    pm_pricer *pr = calloc(1, sizeof *pr);
+    *out = NULL;
+    if (!pr)
+        return PM_ERR_NOMEM;
+    pr->L = (lctx){.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
+                   .lambda = sc->policy.sibling_split_week};
+    if (!build_units(&pr->L)) {
+        pm_pricer_free(pr);
+        return PM_ERR_NOMEM;
+    }
+    *out = pr;
+    return PM_OK;
+}
+
+void pm_pricer_free(pm_pricer *pr)
+{
+    if (!pr)
+        return;
+    free_units(&pr->L);
+    free(pr);
+}
+
+int pm_pricer_units(const pm_pricer *pr)
+{
+    return pr->L.nsingle + pr->L.ng;
+}
+
+int pm_pricer_members(const pm_pricer *pr, int u, const int **members)
+{
+    if (u < pr->L.nsingle) {
+        *members = &pr->L.single[u];
+        return 1;
+    }
+    const gunit *g = &pr->L.g[u - pr->L.nsingle];
+    *members = g->member;
+    return g->n + g->npinned;
+}
+
+/* Reads the arrangement the last partition_dp chose back out of its
+ * tables (the walk of add_usage). */
+static void walk_arrangement(const lctx *L, const gunit *u, int use_f1,
+                             int *where)
+{
+    unsigned S = (1u << u->n) - 1;
+    int in_f1 = use_f1;
+    for (int i = 0; i < u->n; i++)
+        where[i] = -1;
+    if (u->n == 0 || (u->d0 == 0 && !use_f1))
+        return;
+    while (S) {
+        int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
+        if (arg <= 0) {
+            S &= S - 1;
+            continue;
+        }
+        int j = L->blk_arg[arg];
+        for (unsigned B = (unsigned)arg; B; B &= B - 1) {
+            int b = ctz(B);
+            where[b] = u->place[j];
+        }
+        S ^= (unsigned)arg;
+        in_f1 = 0;
+    }
+}
+
+double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
+                      const double *sig, int *where)
+{
+    lctx *L = &pr->L;
+    L->sig = sig;
+    if (u < L->nsingle) {
+        int arc;
+        double v = single_value(L, L->single[u], mu, &arc);
+        where[0] = arc >= 0 ? L->arcs->place[arc] : -1;
+        return v;
+    }
+    const gunit *g = &L->g[u - L->nsingle];
+    double v = eval_group(L, g, mu);
+    if (g->n > 0 && g->n <= SEQ_MAX) {
+        unsigned S;
+        (void)seq_dp(L, g, mu, -1, -1, &S);
+        seq_walk(L, g, S, where, 0);
+    } else {
+        int use_f1 = 0;
+        if (g->n > 0)
+            (void)group_value(L, g, &use_f1);
+        walk_arrangement(L, g, use_f1, where);
+    }
+    for (int i = 0; i < g->npinned; i++)
+        where[g->n + i] = L->sc->children[g->member[g->n + i]].current;
+    return v;
+}
+
+double pm_pricer_capacity_term(pm_pricer *pr, const double *mu,
+                               const double *sig)
+{
+    pr->L.sig = sig;
+    return capacity_term(&pr->L, mu);
+}
+
+void pm_pricer_deltas(pm_pricer *pr, const double *mu, const double *sig,
+                      double *delta)
+{
+    pr->L.sig = sig;
+    all_deltas(&pr->L, mu, delta);
 }

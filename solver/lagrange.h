@@ -26,11 +26,38 @@ typedef struct pm_lagrange {
  * placement, may be NULL) starts the ascent from a similar problem's
  * multipliers instead of zero, with smaller first steps.  Stops
  * after max_iter iterations or `seconds` (0: no limit); the iteration
- * limit alone keeps it deterministic.  PM_ERR_NOMEM on allocation
- * failure. */
+ * limit alone keeps it deterministic.  deltas: 0 leaves delta all zero
+ * (the caller computes them at better prices).  PM_ERR_NOMEM on
+ * allocation failure. */
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
                           double ub, const double *mu0, int max_iter,
-                          double seconds, pm_lagrange *out);
+                          double seconds, int deltas, pm_lagrange *out);
 void pm_lagrange_free(pm_lagrange *lg);
+
+/* Pricing for column generation (colgen.h): the same units and dynamic
+ * programme, one unit at a time.  Units are the children handled alone
+ * (outside a group, or in one too large for the programme), then the
+ * sibling groups. */
+typedef struct pm_pricer pm_pricer;
+
+pm_status pm_pricer_create(const pm_scenario *sc, const pm_arcs *arcs,
+                           pm_pricer **out);
+void pm_pricer_free(pm_pricer *pr); /* NULL is fine */
+int pm_pricer_units(const pm_pricer *pr);
+/* Unit u's children (free ones first, then pinned); returns how many. */
+int pm_pricer_members(const pm_pricer *pr, int u, const int **members);
+/* The unit's cheapest arrangement at slot prices mu and sibling-only
+ * prices sig (NULL: none): returns its priced value; where[i] gets member
+ * i's placement or -1 (unmatched).  L = sum of the values -
+ * capacity_term is a lower bound on the optimum for any mu, sig >= 0.
+ * Groups of up to 6 free members are priced exactly (one household per
+ * placement); larger ones by a relaxation. */
+double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
+                      const double *sig, int *where);
+double pm_pricer_capacity_term(pm_pricer *pr, const double *mu,
+                               const double *sig);
+/* delta per arc at (mu, sig), as in pm_lagrange. */
+void pm_pricer_deltas(pm_pricer *pr, const double *mu, const double *sig,
+                      double *delta);
 
 #endif

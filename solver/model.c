@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "evaluate.h"
 #include "heuristic.h"
+#include "colgen.h"
 #include "lagrange.h"
 
 /* Without a time limit, the search for a first strong incumbent stops
@@ -24,6 +25,12 @@
  * search runs until QUICK_SHARE of it has passed, the neighbourhood search
  * until LNS_SHARE, and the exact search has the rest. */
 #define LAGRANGE_ITERATIONS 2000
+/* Before column generation the ascent only finds starting prices (the
+ * generation reaches the dual's optimum in a fraction of a second, where
+ * the ascent stalls below it after thousands of steps). */
+#define LAGRANGE_ITERATIONS_CG 100
+#define COLGEN_ROUNDS 1000
+#define COLGEN_SHARE 0.1
 /* Arcs within this fraction of the bound of their unit's best make up
  * the quick search: small enough for its LP to solve in seconds. */
 #define QUICK_TAU 5e-5
@@ -63,6 +70,8 @@ typedef struct solve_ctx {
      * not only in their frames, so that a GLPK failure (a longjmp out of
      * any of them) frees it too. */
     pm_lagrange lg;
+    pm_colgen cg;
+    unsigned char *support; /* arcs the master LP uses (owned), or NULL */
     void *owned[MAX_OWNED];
 } solve_ctx;
 
@@ -94,6 +103,7 @@ static void free_owned(solve_ctx *X)
         X->owned[i] = NULL;
     }
     pm_lagrange_free(&X->lg);
+    pm_colgen_free(&X->cg, 1);
 }
 
 static void on_glpk_error(void *info)
@@ -207,7 +217,7 @@ static int ms_left(const solve_ctx *X, double t0)
  * in the problem object. */
 void pm_model_tuning_init(pm_model_tuning *t)
 {
-    *t = (pm_model_tuning){.lagrange = 1, .quick = 1, .lns = 1,
+    *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1};
 }
 
@@ -735,6 +745,40 @@ static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
 /* Lagrangian bound, a search over the promising arcs for a strong
  * incumbent, then reduced-cost fixing and the exact search over the arcs
  * that can still beat it. */
+/* The exact Lagrangian dual by column generation (colgen.h), from the
+ * ascent's prices: its bound, prices and per-arc deltas replace the
+ * ascent's. */
+static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
+                                   const pm_arcs *arcs, const int *start,
+                                   double seconds)
+{
+    pm_lagrange *lg = &X->lg;
+    pm_colgen *cg = &X->cg;
+    pm_status st = pm_colgen_run(sc, arcs, lg->mu, start, COLGEN_ROUNDS,
+                                 seconds, cg);
+    if (st == PM_OK) {
+        int better = cg->bound > lg->bound;
+        if (better) {
+            lg->bound = cg->bound;
+            memcpy(lg->mu, cg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
+        }
+        memset(lg->delta, 0, (size_t)arcs->count * sizeof *lg->delta);
+        pm_pricer_deltas(cg->pr, lg->mu, better ? cg->sig : NULL, lg->delta);
+        X->support = own(X, malloc((size_t)arcs->count + 1));
+        if (!X->support)
+            st = PM_ERR_NOMEM;
+        else
+            pm_colgen_support(cg, arcs, X->support);
+        if (X->opts->verbose)
+            fprintf(stderr, "placematch: column generation bound %.2f "
+                    "(master %.2f, %d rounds, %d columns%s)\n", cg->bound,
+                    cg->master, cg->iterations, cg->columns,
+                    cg->converged ? ", converged" : "");
+    }
+    pm_colgen_free(cg, 0);
+    return st;
+}
+
 static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                const pm_arcs *arcs, int *best, int have_best,
                                pm_model_result *out, double t0)
@@ -753,12 +797,20 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     double limit = X->opts->time_limit;
     double share = X->warm && X->warm->mu_out ? LAGRANGE_SHARE_SEED
                                               : LAGRANGE_SHARE;
+    int cg = X->tune.lagrange && X->tune.colgen;
     if (pm_lagrange_run(sc, arcs, ub, X->warm ? X->warm->mu_in : NULL,
-                        X->tune.lagrange ? LAGRANGE_ITERATIONS : 1,
-                        limit > 0 ? share * limit : 0,
-                        lg) != PM_OK)
+                        !X->tune.lagrange ? 1
+                        : cg ? LAGRANGE_ITERATIONS_CG : LAGRANGE_ITERATIONS,
+                        limit > 0 ? share * limit : 0, !cg, lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, lg, best, &best_obj, &have_best);
+    if (cg && column_generation(X, sc, arcs, have_best ? best : NULL,
+                                limit > 0 ? COLGEN_SHARE * limit : 0) != PM_OK) {
+        release(X, X->support);
+        X->support = NULL;
+        pm_lagrange_free(lg);
+        return PM_ERR_NOMEM;
+    }
     double lb = lg->bound, tol = 1e-6 * fmax(1, fabs(lb));
     out->root_bound = lb;
     if (X->opts->verbose)
@@ -770,8 +822,12 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     double full_bound = NAN; /* GLPK's bound, from a search that counts */
     int oom = 0; /* a search that could not run must not pass for a limit */
     if (!proven) {
-        double tau = fmax(tol, QUICK_TAU * fabs(lb));
+        /* at the dual's optimum a third of the arcs price at zero: the
+         * master's own solution says which of them matter */
+        double tau = X->support ? -1 : fmax(tol, QUICK_TAU * fabs(lb));
         quick = own(X, keep_mask(arcs, lg, tau, best, have_best));
+        for (int i = 0; quick && X->support && i < arcs->count; i++)
+            quick[i] |= X->support[i];
         /* the quick search only finds an incumbent: give it a share */
         X->phase_limit = limit > 0 ? QUICK_SHARE * limit : QUICK_SECONDS;
         if (X->opts->verbose && quick)
@@ -837,6 +893,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
 done:
     release(X, quick);
     release(X, exact);
+    release(X, X->support);
+    X->support = NULL;
     if (X->warm && X->warm->mu_out && lg->mu)
         memcpy(X->warm->mu_out, lg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
     pm_lagrange_free(lg);

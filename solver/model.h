@@ -22,6 +22,8 @@ typedef struct pm_model_result {
 typedef struct pm_model_tuning {
     int lagrange;  /* subgradient ascent on the prices (0: one evaluation at
                       zero prices, the trivial bound)                        */
+    int colgen;    /* column generation over group arrangements: the exact
+                      Lagrangian dual, sibling-only rows included            */
     int quick;     /* the relaxation-guided and quick searches over the
                       arcs the prices favour                                 */
     int lns;       /* neighbourhood search on the incumbent                  */

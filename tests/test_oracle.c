@@ -240,6 +240,14 @@ static void check_feasible_result(const oracle_instance *in, const pm_scenario *
     double bound = pm_result_bound(res);
     if (!isnan(bound) && bound > brute + 1e-6 * fmax(1.0, fabs(brute)))
         problem(pr, "bound %.9f above the optimum %.9f", bound, brute);
+    /* the root bound (Lagrangian dual by column generation, sibling-only
+     * prices included) must hold too, whether or not it closed the gap */
+    pm_solver_stats stats;
+    pm_result_solver_stats(res, &stats);
+    if (!isnan(stats.root_bound) &&
+        stats.root_bound > brute + 1e-6 * fmax(1.0, fabs(brute)))
+        problem(pr, "root bound %.9f above the optimum %.9f", stats.root_bound,
+                brute);
 
     /* the assignment, mapped to our indices by id */
     int ok_map = 1;

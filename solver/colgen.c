@@ -1,0 +1,322 @@
+#include "colgen.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+/* Weight of the best bound's prices in the pricing point (Wentges
+ * smoothing); 0 prices at the master's duals alone. */
+#define SMOOTH 0.5
+#define RC_EPS 1e-6
+
+/* MODEL.md's cost of one unit's arrangement: arcs (a pinned child's one
+ * arc), unmatched members, splits.  -1 when a member's placement is not
+ * one of its arcs. */
+static double arrangement_cost(const pm_scenario *sc, const pm_arcs *arcs,
+                               const int *member, int n, const int *where)
+{
+    double cost = 0;
+    int d = 0;
+    for (int i = 0; i < n; i++) {
+        int c = member[i], found = 0;
+        if (where[i] < 0) {
+            cost += sc->policy.unmatched_week;
+            continue;
+        }
+        for (int a = arcs->start[c]; a < arcs->start[c + 1] && !found; a++)
+            if (arcs->place[a] == where[i]) {
+                cost += arcs->cost[a];
+                found = 1;
+            }
+        if (!found)
+            return -1;
+        int seen = 0;
+        for (int k = 0; k < i && !seen; k++)
+            seen = where[k] == where[i];
+        d += !seen;
+    }
+    return cost + sc->policy.sibling_split_week * (d > 1 ? d - 1 : 0);
+}
+
+/* The column of an arrangement in cg->rows/vals (1-based; returns the
+ * count): its unit's "= 1" row, a count per placement, and per
+ * sibling-only placement the count less sibling_only when two or more of
+ * the unit's siblings are there. */
+static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
+                          const int *where, int n)
+{
+    int np = sc->nplacements, k = 1, first = 2;
+    cg->rows[1] = np + u + 1;
+    cg->vals[1] = 1;
+    for (int i = 0; i < n; i++) {
+        if (where[i] < 0)
+            continue;
+        int r = first;
+        while (r <= k && cg->rows[r] != where[i] + 1)
+            r++;
+        if (r > k) {
+            cg->rows[++k] = where[i] + 1;
+            cg->vals[k] = 0;
+        }
+        cg->vals[r] += 1;
+    }
+    for (int r = first, last = k; r <= last; r++) {
+        int p = cg->rows[r] - 1, s = sc->placements[p].sibling_only;
+        if (!cg->sibrow[p])
+            continue;
+        double v = cg->vals[r] - (n > 1 && cg->vals[r] >= 2 ? s : 0);
+        if (v != 0) {
+            cg->rows[++k] = cg->sibrow[p];
+            cg->vals[k] = v;
+        }
+    }
+    return k;
+}
+
+/* Adds the column of k entries (column_entries) for unit u, remembering
+ * its arrangement (cg->where, n members) for pm_colgen_support; 0 when
+ * memory runs out. */
+static int add_column(pm_colgen *cg, int u, int n, int k, double cost)
+{
+    if (cg->columns + 1 > cg->colcap || cg->nwhere + n > cg->wherecap) {
+        int cap = 2 * cg->colcap + 64, wcap = 2 * cg->wherecap + 256 + n;
+        int *cu = realloc(cg->col_unit, (size_t)cap * sizeof *cu);
+        if (cu)
+            cg->col_unit = cu;
+        int *co = realloc(cg->col_off, ((size_t)cap + 1) * sizeof *co);
+        if (co)
+            cg->col_off = co;
+        int *cw = realloc(cg->col_where, (size_t)wcap * sizeof *cw);
+        if (cw)
+            cg->col_where = cw;
+        if (!cu || !co || !cw)
+            return 0;
+        cg->colcap = cap;
+        cg->wherecap = wcap;
+    }
+    glp_prob *lp = cg->lp;
+    int j = glp_add_cols(lp, 1);
+    glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
+    glp_set_obj_coef(lp, j, cost);
+    glp_set_mat_col(lp, j, k, cg->rows, cg->vals);
+    cg->col_unit[cg->columns] = u;
+    cg->col_off[cg->columns] = cg->nwhere;
+    memcpy(cg->col_where + cg->nwhere, cg->where, (size_t)n * sizeof *cg->where);
+    cg->nwhere += n;
+    cg->columns++;
+    return 1;
+}
+
+/* Rows: capacity per placement, "= 1" per unit, then one per placement
+ * with sibling-only slots: count - sibling_only * [a pair there]
+ * <= capacity - sibling_only. */
+static void create_master(pm_colgen *cg, const pm_scenario *sc)
+{
+    int np = sc->nplacements, r = np + cg->nunits;
+    glp_prob *lp = cg->lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MIN);
+    glp_add_rows(lp, r);
+    for (int p = 0; p < np; p++)
+        glp_set_row_bnds(lp, p + 1, GLP_UP, 0, sc->placements[p].capacity);
+    for (int u = 0; u < cg->nunits; u++)
+        glp_set_row_bnds(lp, np + u + 1, GLP_FX, 1, 1);
+    for (int p = 0; p < np; p++) {
+        const pm_placement_rec *pl = &sc->placements[p];
+        if (pl->sibling_only <= 0)
+            continue;
+        cg->sibrow[p] = glp_add_rows(lp, 1);
+        glp_set_row_bnds(lp, cg->sibrow[p], GLP_UP, 0,
+                         pl->capacity - pl->sibling_only);
+    }
+}
+
+/* Every unit's all-unmatched arrangement (pinned members where they are):
+ * within every row once pm_pinned_infeasible has passed (pinned children
+ * fit; sibling-only slots are only ever extra), so the master starts
+ * feasible.  Then the arrangements of `start`. */
+static int seed_columns(pm_colgen *cg, const pm_scenario *sc,
+                         const pm_arcs *arcs, const int *start)
+{
+    for (int u = 0; u < cg->nunits; u++) {
+        const int *m;
+        int n = pm_pricer_members(cg->pr, u, &m);
+        for (int i = 0; i < n; i++)
+            cg->where[i] = sc->children[m[i]].stay ? sc->children[m[i]].current
+                                                   : -1;
+        if (!add_column(cg, u, n, column_entries(cg, sc, u, cg->where, n),
+                        arrangement_cost(sc, arcs, m, n, cg->where)))
+            return 0;
+        if (!start)
+            continue;
+        for (int i = 0; i < n; i++)
+            cg->where[i] = start[m[i]];
+        double c = arrangement_cost(sc, arcs, m, n, cg->where);
+        if (c >= 0 &&
+            !add_column(cg, u, n, column_entries(cg, sc, u, cg->where, n), c))
+            return 0;
+    }
+    return 1;
+}
+
+/* Prices every unit at (cg->sep, cg->sep_sig); adds the arrangements whose
+ * reduced cost at the master's duals is negative (all of them when
+ * add_all, before the first solve).  Returns how many were added (-1:
+ * out of memory); keeps the best L seen. */
+static int price_round(pm_colgen *cg, const pm_scenario *sc,
+                       const pm_arcs *arcs, int add_all)
+{
+    int np = sc->nplacements, added = 0;
+    double total = -pm_pricer_capacity_term(cg->pr, cg->sep, cg->sep_sig);
+    for (int u = 0; u < cg->nunits; u++) {
+        const int *m;
+        int n = pm_pricer_members(cg->pr, u, &m);
+        total += pm_pricer_best(cg->pr, u, cg->sep, cg->sep_sig, cg->where);
+        double cost = arrangement_cost(sc, arcs, m, n, cg->where);
+        int k = column_entries(cg, sc, u, cg->where, n);
+        double rc = cost;
+        for (int e = 1; e <= k && !add_all; e++)
+            rc -= cg->vals[e] * glp_get_row_dual(cg->lp, cg->rows[e]);
+        if (cost >= 0 && (add_all || rc < -RC_EPS * fmax(1, cost))) {
+            if (!add_column(cg, u, n, k, cost))
+                return -1;
+            added++;
+        }
+    }
+    if (total > cg->bound) {
+        cg->bound = total;
+        memcpy(cg->mu, cg->sep, (size_t)np * sizeof *cg->mu);
+        memcpy(cg->sig, cg->sep_sig, (size_t)np * sizeof *cg->sig);
+    }
+    return added;
+}
+
+static int alloc_state(pm_colgen *cg, const pm_scenario *sc,
+                       const pm_arcs *arcs)
+{
+    size_t np = (size_t)sc->nplacements + 1, nc = (size_t)sc->nchildren + 2;
+    cg->mu = calloc(np, sizeof *cg->mu);
+    cg->sig = calloc(np, sizeof *cg->sig);
+    cg->price = calloc(np, sizeof *cg->price);
+    cg->price_sig = calloc(np, sizeof *cg->price_sig);
+    cg->sep = calloc(np, sizeof *cg->sep);
+    cg->sep_sig = calloc(np, sizeof *cg->sep_sig);
+    cg->sibrow = calloc(np, sizeof *cg->sibrow);
+    cg->where = malloc(nc * sizeof *cg->where);
+    cg->rows = malloc(2 * nc * sizeof *cg->rows);
+    cg->vals = malloc(2 * nc * sizeof *cg->vals);
+    if (!cg->mu || !cg->sig || !cg->price || !cg->price_sig || !cg->sep ||
+        !cg->sep_sig || !cg->sibrow || !cg->where || !cg->rows || !cg->vals ||
+        pm_pricer_create(sc, arcs, &cg->pr) != PM_OK)
+        return 0;
+    cg->nunits = pm_pricer_units(cg->pr);
+    return 1;
+}
+
+/* The master's duals as prices (>= 0). */
+static void read_prices(pm_colgen *cg, const pm_scenario *sc)
+{
+    for (int p = 0; p < sc->nplacements; p++) {
+        cg->price[p] = fmax(0, -glp_get_row_dual(cg->lp, p + 1));
+        cg->price_sig[p] = cg->sibrow[p]
+            ? fmax(0, -glp_get_row_dual(cg->lp, cg->sibrow[p])) : 0;
+    }
+}
+
+/* One pricing round: smoothed towards the best bound's prices first; a
+ * round that adds nothing there (mispricing) is repeated at the master's
+ * own duals, where nothing to add means the master is optimal. */
+static int smoothed_round(pm_colgen *cg, const pm_scenario *sc,
+                          const pm_arcs *arcs)
+{
+    for (double a = isfinite(cg->bound) ? SMOOTH : 0;; a = 0) {
+        for (int p = 0; p < sc->nplacements; p++) {
+            cg->sep[p] = a * cg->mu[p] + (1 - a) * cg->price[p];
+            cg->sep_sig[p] = a * cg->sig[p] + (1 - a) * cg->price_sig[p];
+        }
+        int added = price_round(cg, sc, arcs, 0);
+        if (added != 0 || a == 0)
+            return added;
+    }
+}
+
+pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
+                        const double *mu0, const int *start, int max_iter,
+                        double seconds, pm_colgen *cg)
+{
+    double t0 = pm_clock_seconds();
+    memset(cg, 0, sizeof *cg);
+    cg->bound = -INFINITY;
+    cg->master = INFINITY;
+    if (!alloc_state(cg, sc, arcs))
+        return PM_ERR_NOMEM;
+    create_master(cg, sc);
+    if (!seed_columns(cg, sc, arcs, start))
+        return PM_ERR_NOMEM;
+    if (mu0) {
+        for (int p = 0; p < sc->nplacements; p++)
+            cg->sep[p] = isfinite(mu0[p]) && mu0[p] > 0 ? mu0[p] : 0;
+        if (price_round(cg, sc, arcs, 1) < 0)
+            return PM_ERR_NOMEM;
+    }
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    for (int it = 0; it < max_iter; it++) {
+        if (glp_simplex(cg->lp, &parm) != 0 || glp_get_status(cg->lp) != GLP_OPT)
+            break;
+        cg->iterations = it + 1;
+        cg->master = glp_get_obj_val(cg->lp);
+        read_prices(cg, sc);
+        int added = smoothed_round(cg, sc, arcs);
+        if (added < 0)
+            return PM_ERR_NOMEM;
+        if (!added || cg->master - cg->bound <= 1e-9 * fmax(1, fabs(cg->master))) {
+            cg->converged = 1;
+            break;
+        }
+        if (seconds > 0 && pm_clock_seconds() - t0 > seconds)
+            break;
+    }
+    return PM_OK;
+}
+
+void pm_colgen_support(const pm_colgen *cg, const pm_arcs *arcs,
+                       unsigned char *mask)
+{
+    memset(mask, 0, (size_t)arcs->count);
+    if (!cg->lp || !cg->iterations)
+        return;
+    for (int j = 0; j < cg->columns; j++) {
+        if (glp_get_col_prim(cg->lp, j + 1) <= 1e-9)
+            continue;
+        const int *m, *w = cg->col_where + cg->col_off[j];
+        int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
+        for (int i = 0; i < n; i++)
+            for (int a = arcs->start[m[i]]; w[i] >= 0 && a < arcs->start[m[i] + 1]; a++)
+                mask[a] |= arcs->place[a] == w[i];
+    }
+}
+
+void pm_colgen_free(pm_colgen *cg, int env_lost)
+{
+    if (cg->lp && !env_lost)
+        glp_delete_prob(cg->lp);
+    cg->lp = NULL;
+    pm_pricer_free(cg->pr);
+    cg->pr = NULL;
+    double **d[] = {&cg->mu, &cg->sig, &cg->price, &cg->price_sig, &cg->sep,
+                    &cg->sep_sig, &cg->vals};
+    for (size_t i = 0; i < sizeof d / sizeof *d; i++) {
+        free(*d[i]);
+        *d[i] = NULL;
+    }
+    int **ip[] = {&cg->where, &cg->rows, &cg->sibrow, &cg->col_unit,
+                  &cg->col_off, &cg->col_where};
+    for (size_t i = 0; i < sizeof ip / sizeof *ip; i++) {
+        free(*ip[i]);
+        *ip[i] = NULL;
+    }
+}
