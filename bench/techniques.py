@@ -10,15 +10,16 @@ bench/RESULTS.md (between its markers, which bench/report.py keeps).
 Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
 regional profile).  Techniques (solver/model.h, pm_model_tuning):
-lagrange, quick, lns, rc_fixing, cuts, primal.
+lagrange, colgen, quick, lns, rc_fixing, cuts, primal.
 """
 import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "quick", "lns", "rc_fixing", "cuts", "primal"]
+TECHS = ["lagrange", "colgen", "quick", "lns", "rc_fixing", "cuts", "primal"]
 WHAT = {
-    "lagrange": "subgradient ascent on capacity prices (off: zero prices, trivial bound)",
+    "lagrange": "subgradient ascent on capacity prices: with colgen, 100 steps for starting prices (off: zero prices, trivial bound, no column generation)",
+    "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
     "quick": "relaxation-guided and quick searches over the arcs the prices favour",
     "lns": "neighbourhood search on the incumbent",
     "rc_fixing": "drop arcs that cannot beat the incumbent before the exact search",

@@ -11,10 +11,8 @@
 /* Groups up to SEQ_MAX free members are solved with one household per
  * placement (seq_dp, exact); larger ones by partition_dp, which may put
  * two households in one placement when together they would overfill it
- * (a relaxation: still a bound, a weaker one).  Per-arc deltas from
- * seq_dp up to SEQ_FORCE_MAX members (each costs a programme per arc). */
+ * (a relaxation: still a bound, a weaker one). */
 #define SEQ_MAX 6
-#define SEQ_FORCE_MAX 4
 #define BIG 1e300
 #define TARGET_GAP 0.005
 #define STALL_LIMIT 60
@@ -477,6 +475,97 @@ static double evaluate(lctx *L, const double *mu)
     return total - capacity_term(L, mu);
 }
 
+/* One step of seq_dp as a copy: out = in with candidate j's households
+ * (costs cs, new-household penalty pen) allowed. */
+static void seq_step(const gunit *u, const double *cs, double pen,
+                     const double *in, double *out)
+{
+    unsigned full = (1u << u->n) - 1;
+    for (unsigned S = 0; S <= full; S++) {
+        double best = in[S];
+        for (unsigned B = S; B; B = (B - 1) & S)
+            if (cs[B] < BIG && in[S ^ B] < BIG && in[S ^ B] + cs[B] + pen < best)
+                best = in[S ^ B] + cs[B] + pen;
+        out[S] = best;
+    }
+}
+
+/* delta for every arc of a group solved by seq_dp: its value with member
+ * b housed at candidate j, less its free value.  Tables of the programme
+ * run forwards (candidates before j) and backwards (after j) combine
+ * around j, so each candidate costs about 3^n steps instead of a whole
+ * programme per arc.  Leaves delta 0 (no fixing, still valid) when
+ * memory runs out. */
+static void seq_deltas(lctx *L, const gunit *u, const double *mu,
+                       double *delta)
+{
+    unsigned full = (1u << u->n) - 1, S0;
+    size_t w = (size_t)full + 1;
+    double base = seq_dp(L, u, mu, -1, -1, &S0);
+    double *fwd = malloc((size_t)(u->k + 1) * w * sizeof *fwd);
+    double *bwd = malloc((size_t)(u->k + 1) * w * sizeof *bwd);
+    double *H = malloc(w * sizeof *H), *mb = malloc(w * sizeof *mb);
+    if (!fwd || !bwd || !H || !mb)
+        goto done;
+    for (unsigned S = 0; S <= full; S++)
+        fwd[S] = bwd[(size_t)u->k * w + S] = S ? BIG : 0;
+    for (int j = 0; j < u->k; j++) {
+        subset_costs(L, u, j, mu, L->cs);
+        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, fwd + j * w,
+                 fwd + (j + 1) * w);
+    }
+    for (int j = u->k - 1; j >= 0; j--) {
+        subset_costs(L, u, j, mu, L->cs);
+        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, bwd + (j + 1) * w,
+                 bwd + j * w);
+    }
+    double off = u->d0 >= 1 ? L->lambda * (u->d0 - 1) : -L->lambda;
+    for (int j = 0; j < u->k; j++) {
+        const double *f = fwd + j * w, *g = bwd + (j + 1) * w;
+        for (unsigned S = 0; S <= full; S++) { /* others, before and after j */
+            H[S] = BIG;
+            for (unsigned T = S;; T = (T - 1) & S) {
+                if (f[T] < BIG && g[S ^ T] < BIG && f[T] + g[S ^ T] < H[S])
+                    H[S] = f[T] + g[S ^ T];
+                if (!T)
+                    break;
+            }
+        }
+        subset_costs(L, u, j, mu, L->cs);
+        double pen = u->open[j] ? 0 : L->lambda;
+        for (unsigned B = 1; B <= full; B++) { /* B: the household at j */
+            mb[B] = BIG;
+            if (L->cs[B] >= BIG)
+                continue;
+            unsigned R = full ^ B;
+            for (unsigned S = R;; S = (S - 1) & R) {
+                if (H[S] < BIG) {
+                    double v = H[S] + L->cs[B] + pen + off +
+                               L->U * (u->n - popcount(S) - popcount(B));
+                    if (v < mb[B])
+                        mb[B] = v;
+                }
+                if (!S)
+                    break;
+            }
+        }
+        for (int b = 0; b < u->n; b++) {
+            int arc = u->arc[j * u->n + b];
+            double v = BIG;
+            for (unsigned B = 1; arc >= 0 && B <= full; B++)
+                if ((B >> b & 1u) && mb[B] < v)
+                    v = mb[B];
+            if (arc >= 0)
+                delta[arc] = v < BIG && v > base ? v - base : 0;
+        }
+    }
+done:
+    free(fwd);
+    free(bwd);
+    free(H);
+    free(mb);
+}
+
 /* delta for each free member's arcs: the group's value with that member
  * forced to that placement, minus its free value. */
 static void group_deltas(lctx *L, const gunit *u, const double *mu,
@@ -485,18 +574,7 @@ static void group_deltas(lctx *L, const gunit *u, const double *mu,
     if (u->n == 0 || u->n > FORCE_MAX)
         return;
     if (u->n <= SEQ_MAX) {
-        /* deltas must come from the programme that gave the bound; the
-         * larger groups here keep delta 0 (no fixing: still valid) */
-        unsigned S;
-        double base = seq_dp(L, u, mu, -1, -1, &S);
-        for (int j = 0; j < u->k && u->n <= SEQ_FORCE_MAX; j++)
-            for (int b = 0; b < u->n; b++) {
-                int arc = u->arc[j * u->n + b];
-                if (arc < 0)
-                    continue;
-                double v = seq_dp(L, u, mu, b, j, &S);
-                delta[arc] = v > base ? v - base : 0;
-            }
+        seq_deltas(L, u, mu, delta);
         return;
     }
     unsigned full = (1u << u->n) - 1;
