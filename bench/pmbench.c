@@ -155,6 +155,7 @@ static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
     pm_solve_options o;
     pm_solve_options_init(&o);
     o.time_limit = atof(opt(argc, argv, 3, "--time-limit", "60"));
+    o.verbose = has_flag(argc, argv, 3, "--verbose");
     int repeat = atoi(opt(argc, argv, 3, "--repeat", "1"));
     double below = atof(opt(argc, argv, 3, "--repeat-below", "5"));
     if (repeat < 1 || repeat > MAX_REPEAT)

@@ -338,6 +338,33 @@ static void add_usage(lctx *L, const gunit *u, int use_f1)
     }
 }
 
+/* Reads the arrangement the last partition_dp chose back out of its
+ * tables (the walk of add_usage). */
+static void walk_arrangement(const lctx *L, const gunit *u, int use_f1,
+                             int *where)
+{
+    unsigned S = (1u << u->n) - 1;
+    int in_f1 = use_f1;
+    for (int i = 0; i < u->n; i++)
+        where[i] = -1;
+    if (u->n == 0 || (u->d0 == 0 && !use_f1))
+        return;
+    while (S) {
+        int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
+        if (arg <= 0) {
+            S &= S - 1;
+            continue;
+        }
+        int j = L->blk_arg[arg];
+        for (unsigned B = (unsigned)arg; B; B &= B - 1) {
+            int b = ctz(B);
+            where[b] = u->place[j];
+        }
+        S ^= (unsigned)arg;
+        in_f1 = 0;
+    }
+}
+
 /* One household per placement, placements taken in turn:
  * G[S] = cheapest way to house the members in S in the placements so far.
  * Exact for the group's own problem (room and splits as MODEL.md counts
@@ -387,9 +414,8 @@ static double seq_dp(lctx *L, const gunit *u, const double *mu, int forced_b,
 }
 
 /* The households seq_dp chose for S: where[i] per free member (-1:
- * unmatched); usage counted when add_use. */
-static void seq_walk(lctx *L, const gunit *u, unsigned S, int *where,
-                     int add_use)
+ * unmatched), their slots counted in L->usage. */
+static void seq_walk(lctx *L, const gunit *u, unsigned S, int *where)
 {
     for (int i = 0; i < u->n; i++)
         where[i] = -1;
@@ -397,15 +423,16 @@ static void seq_walk(lctx *L, const gunit *u, unsigned S, int *where,
         unsigned B = L->choice[((size_t)j << SEQ_MAX) + S];
         if (!B)
             continue;
-        if (add_use)
-            L->usage[u->place[j]] += popcount(B);
+        L->usage[u->place[j]] += popcount(B);
         for (unsigned b = B; b; b &= b - 1)
             where[ctz(b)] = u->place[j];
         S ^= B;
     }
 }
 
-static double eval_group(lctx *L, const gunit *u, const double *mu)
+/* The group's priced value at mu, its slots counted in L->usage; where
+ * (NULL: not wanted) gets each free member's placement or -1. */
+static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
 {
     double pinned = u->fixed;
     for (int i = 0; i < u->npinned; i++) {
@@ -420,9 +447,9 @@ static double eval_group(lctx *L, const gunit *u, const double *mu)
         return pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
     if (u->n <= SEQ_MAX) {
         unsigned S;
-        int where[SEQ_MAX];
+        int scratch[SEQ_MAX];
         double v = seq_dp(L, u, mu, -1, -1, &S);
-        seq_walk(L, u, S, where, 1);
+        seq_walk(L, u, S, where ? where : scratch);
         return pinned + v;
     }
     household_costs(L, u, mu);
@@ -430,6 +457,8 @@ static double eval_group(lctx *L, const gunit *u, const double *mu)
     int use_f1;
     double v = group_value(L, u, &use_f1);
     add_usage(L, u, use_f1);
+    if (where)
+        walk_arrangement(L, u, use_f1, where);
     return pinned + v;
 }
 
@@ -471,7 +500,7 @@ static double evaluate(lctx *L, const double *mu)
             L->usage[L->arcs->place[arc]] += 1;
     }
     for (int i = 0; i < L->ng; i++)
-        total += eval_group(L, &L->g[i], mu);
+        total += eval_group(L, &L->g[i], mu, NULL);
     return total - capacity_term(L, mu);
 }
 
@@ -677,7 +706,7 @@ static double ascend(lctx *L, double ub, int max_iter, double seconds,
 
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
                           double ub, const double *mu0, int max_iter,
-                          double seconds, int deltas, pm_lagrange *out)
+                          double seconds, pm_lagrange *out)
 {
     memset(out, 0, sizeof *out);
     lctx L = {.sc = sc, .arcs = arcs, .U = sc->policy.unmatched_week,
@@ -698,8 +727,7 @@ pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
     if (mu && out->mu && out->delta && build_units(&L)) {
         out->bound = ascend(&L, ub, max_iter, seconds, theta, mu, out->mu,
                             &out->iterations);
-        if (deltas)
-            all_deltas(&L, out->mu, out->delta);
+        all_deltas(&L, out->mu, out->delta);
         st = PM_OK;
     }
     free_units(&L);
@@ -763,33 +791,6 @@ int pm_pricer_members(const pm_pricer *pr, int u, const int **members)
     return g->n + g->npinned;
 }
 
-/* Reads the arrangement the last partition_dp chose back out of its
- * tables (the walk of add_usage). */
-static void walk_arrangement(const lctx *L, const gunit *u, int use_f1,
-                             int *where)
-{
-    unsigned S = (1u << u->n) - 1;
-    int in_f1 = use_f1;
-    for (int i = 0; i < u->n; i++)
-        where[i] = -1;
-    if (u->n == 0 || (u->d0 == 0 && !use_f1))
-        return;
-    while (S) {
-        int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
-        if (arg <= 0) {
-            S &= S - 1;
-            continue;
-        }
-        int j = L->blk_arg[arg];
-        for (unsigned B = (unsigned)arg; B; B &= B - 1) {
-            int b = ctz(B);
-            where[b] = u->place[j];
-        }
-        S ^= (unsigned)arg;
-        in_f1 = 0;
-    }
-}
-
 double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
                       const double *sig, int *where)
 {
@@ -802,17 +803,7 @@ double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
         return v;
     }
     const gunit *g = &L->g[u - L->nsingle];
-    double v = eval_group(L, g, mu);
-    if (g->n > 0 && g->n <= SEQ_MAX) {
-        unsigned S;
-        (void)seq_dp(L, g, mu, -1, -1, &S);
-        seq_walk(L, g, S, where, 0);
-    } else {
-        int use_f1 = 0;
-        if (g->n > 0)
-            (void)group_value(L, g, &use_f1);
-        walk_arrangement(L, g, use_f1, where);
-    }
+    double v = eval_group(L, g, mu, where);
     for (int i = 0; i < g->npinned; i++)
         where[g->n + i] = L->sc->children[g->member[g->n + i]].current;
     return v;

@@ -26,12 +26,11 @@ typedef struct pm_lagrange {
  * placement, may be NULL) starts the ascent from a similar problem's
  * multipliers instead of zero, with smaller first steps.  Stops
  * after max_iter iterations or `seconds` (0: no limit); the iteration
- * limit alone keeps it deterministic.  deltas: 0 leaves delta all zero
- * (the caller computes them at better prices).  PM_ERR_NOMEM on
- * allocation failure. */
+ * limit alone keeps it deterministic.  PM_ERR_NOMEM on allocation
+ * failure. */
 pm_status pm_lagrange_run(const pm_scenario *sc, const pm_arcs *arcs,
                           double ub, const double *mu0, int max_iter,
-                          double seconds, int deltas, pm_lagrange *out);
+                          double seconds, pm_lagrange *out);
 void pm_lagrange_free(pm_lagrange *lg);
 
 /* Pricing for column generation (colgen.h): the same units and dynamic
