@@ -44,11 +44,14 @@ static double arrangement_cost(const pm_scenario *sc, const pm_arcs *arcs,
 /* The column of an arrangement in cg->rows/vals (1-based; returns the
  * count): its unit's "= 1" row, a count per placement, and per
  * sibling-only placement the count less sibling_only when two or more of
- * the unit's siblings are there. */
+ * the unit's siblings are there (a child alone: its share,
+ * pm_alone_sibling_share). */
 static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
                           const int *where, int n)
 {
     int np = sc->nplacements, k = 1, first = 2;
+    const int *m;
+    pm_pricer_members(cg->pr, u, &m);
     cg->rows[1] = np + u + 1;
     cg->vals[1] = 1;
     for (int i = 0; i < n; i++) {
@@ -67,7 +70,8 @@ static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
         int p = cg->rows[r] - 1, s = sc->placements[p].sibling_only;
         if (!cg->sibrow[p])
             continue;
-        double v = cg->vals[r] - (n > 1 && cg->vals[r] >= 2 ? s : 0);
+        double v = n > 1 ? cg->vals[r] - (cg->vals[r] >= 2 ? s : 0)
+                         : pm_alone_sibling_share(sc, m[0], p);
         if (v != 0) {
             cg->rows[++k] = cg->sibrow[p];
             cg->vals[k] = v;
@@ -133,10 +137,29 @@ static void create_master(pm_colgen *cg, const pm_scenario *sc)
     }
 }
 
+/* A costly slack on every sibling-only row: pinned children alone may
+ * already break one (a pinned sibling pair repairs it only in columns the
+ * master has not seen yet), and the master must start feasible.  The
+ * bound never rests on the master's value, only on pricing, so the slack
+ * cannot make it invalid. */
+static int add_slacks(pm_colgen *cg, const pm_scenario *sc)
+{
+    double cost = 10 * (sc->policy.unmatched_week + 1) * (sc->nchildren + 1);
+    for (int p = 0; p < sc->nplacements; p++) {
+        if (!cg->sibrow[p])
+            continue;
+        cg->rows[1] = cg->sibrow[p];
+        cg->vals[1] = -1;
+        if (!add_column(cg, -1, 0, 1, cost))
+            return 0;
+    }
+    return 1;
+}
+
 /* Every unit's all-unmatched arrangement (pinned members where they are):
- * within every row once pm_pinned_infeasible has passed (pinned children
- * fit; sibling-only slots are only ever extra), so the master starts
- * feasible.  Then the arrangements of `start`. */
+ * within every capacity row once pm_pinned_infeasible has passed (the
+ * slacks cover the sibling-only rows), so the master starts feasible.
+ * Then the arrangements of `start`. */
 static int seed_columns(pm_colgen *cg, const pm_scenario *sc,
                          const pm_arcs *arcs, const int *start)
 {
@@ -253,7 +276,7 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
     if (!alloc_state(cg, sc, arcs))
         return PM_ERR_NOMEM;
     create_master(cg, sc);
-    if (!seed_columns(cg, sc, arcs, start))
+    if (!add_slacks(cg, sc) || !seed_columns(cg, sc, arcs, start))
         return PM_ERR_NOMEM;
     if (mu0) {
         for (int p = 0; p < sc->nplacements; p++)
@@ -290,7 +313,7 @@ void pm_colgen_support(const pm_colgen *cg, const pm_arcs *arcs,
     if (!cg->lp || !cg->iterations)
         return;
     for (int j = 0; j < cg->columns; j++) {
-        if (glp_get_col_prim(cg->lp, j + 1) <= 1e-9)
+        if (cg->col_unit[j] < 0 || glp_get_col_prim(cg->lp, j + 1) <= 1e-9)
             continue;
         const int *m, *w = cg->col_where + cg->col_off[j];
         int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);

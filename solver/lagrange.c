@@ -368,14 +368,13 @@ static void walk_arrangement(const lctx *L, const gunit *u, int use_f1,
 /* One household per placement, placements taken in turn:
  * G[S] = cheapest way to house the members in S in the placements so far.
  * Exact for the group's own problem (room and splits as MODEL.md counts
- * them, sibling-only and avoid rules aside), in k * 3^n steps.  With
- * forced_b >= 0, member forced_b may only be at candidate forced_j.
+ * them, sibling-only and avoid rules aside), in k * 3^n steps.
  * Returns the group's priced value (pinned members aside) and leaves the
  * chosen member set in *best_S for seq_walk. */
-static double seq_dp(lctx *L, const gunit *u, const double *mu, int forced_b,
-                     int forced_j, unsigned *best_S)
+static double seq_dp(lctx *L, const gunit *u, const double *mu,
+                     unsigned *best_S)
 {
-    unsigned full = (1u << u->n) - 1, fb = forced_b >= 0 ? 1u << forced_b : 0;
+    unsigned full = (1u << u->n) - 1;
     double *G = L->G;
     G[0] = 0;
     for (unsigned S = 1; S <= full; S++)
@@ -389,8 +388,7 @@ static double seq_dp(lctx *L, const gunit *u, const double *mu, int forced_b,
             double best = G[S];
             unsigned arg = 0;
             for (unsigned B = S; B; B = (B - 1) & S) {
-                if (L->cs[B] >= BIG || G[S ^ B] >= BIG ||
-                    ((B & fb) && j != forced_j))
+                if (L->cs[B] >= BIG || G[S ^ B] >= BIG)
                     continue;
                 double v = G[S ^ B] + L->cs[B] + pen;
                 if (v < best)
@@ -403,7 +401,7 @@ static double seq_dp(lctx *L, const gunit *u, const double *mu, int forced_b,
     double best = BIG;
     *best_S = 0;
     for (unsigned S = 0; S <= full; S++) {
-        if (G[S] >= BIG || (fb && !(S & fb)))
+        if (G[S] >= BIG)
             continue;
         double v = G[S] + L->U * (u->n - popcount(S)) +
                    (u->d0 >= 1 ? L->lambda * (u->d0 - 1) : S ? -L->lambda : 0);
@@ -448,7 +446,7 @@ static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
     if (u->n <= SEQ_MAX) {
         unsigned S;
         int scratch[SEQ_MAX];
-        double v = seq_dp(L, u, mu, -1, -1, &S);
+        double v = seq_dp(L, u, mu, &S);
         seq_walk(L, u, S, where ? where : scratch);
         return pinned + v;
     }
@@ -462,13 +460,20 @@ static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
     return pinned + v;
 }
 
-/* A slot's price for a child handled alone.  A member of a group too
- * large for the programme might unlock a sibling-only slot with a
- * sibling: its slots go without the sibling-only price (a relaxation). */
+double pm_alone_sibling_share(const pm_scenario *sc, int c, int p)
+{
+    int g = sc->children[c].group;
+    if (g < 0 || pm_group_size(sc, g) < 2)
+        return 1;
+    return 1 - sc->placements[p].sibling_only / 2.0;
+}
+
+/* A slot's price for a child handled alone: mu, plus sig times its share
+ * of the sibling-only row (pm_alone_sibling_share). */
 static double alone_price(const lctx *L, const double *mu, int c, int p)
 {
-    int g = L->sc->children[c].group;
-    return g >= 0 && pm_group_size(L->sc, g) >= 2 ? mu[p] : slot_price(L, mu, p);
+    double share = L->sig ? pm_alone_sibling_share(L->sc, c, p) : 0;
+    return mu[p] + (share != 0 ? share * L->sig[p] : 0);
 }
 
 /* Best priced option of a child alone; *best_arc = -1 when unmatched. */
@@ -530,7 +535,7 @@ static void seq_deltas(lctx *L, const gunit *u, const double *mu,
 {
     unsigned full = (1u << u->n) - 1, S0;
     size_t w = (size_t)full + 1;
-    double base = seq_dp(L, u, mu, -1, -1, &S0);
+    double base = seq_dp(L, u, mu, &S0);
     double *fwd = malloc((size_t)(u->k + 1) * w * sizeof *fwd);
     double *bwd = malloc((size_t)(u->k + 1) * w * sizeof *bwd);
     double *H = malloc(w * sizeof *H), *mb = malloc(w * sizeof *mb);

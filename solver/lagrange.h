@@ -55,6 +55,12 @@ double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
                       const double *sig, int *where);
 double pm_pricer_capacity_term(pm_pricer *pr, const double *mu,
                                const double *sig);
+/* The coefficient of child c's slot at p in p's sibling-only row when c
+ * is priced alone: 1, or for a member of a group too large for the
+ * programme 1 - sibling_only/2, the largest per-member share that never
+ * exceeds its group's count - sibling_only x [a pair there] (a pair may
+ * unlock the slots). */
+double pm_alone_sibling_share(const pm_scenario *sc, int c, int p);
 /* delta per arc at (mu, sig), as in pm_lagrange. */
 void pm_pricer_deltas(pm_pricer *pr, const double *mu, const double *sig,
                       double *delta);

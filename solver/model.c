@@ -777,8 +777,14 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
         lg->bound = cg->bound;
         memcpy(lg->mu, cg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
     }
+    if (st == PM_OK && cg->iterations == 0) {
+        /* no master solved (a very short limit): no support to go by */
+        release(X, X->support);
+        X->support = NULL;
+    }
     if (st == PM_OK) {
-        pm_colgen_support(cg, arcs, X->support);
+        if (X->support)
+            pm_colgen_support(cg, arcs, X->support);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: column generation bound %.2f "
                     "(master %.2f, %d rounds, %d columns%s)\n", cg->bound,
@@ -806,9 +812,11 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                 sc->policy.sibling_split_week * sc->nchildren;
     pm_lagrange *lg = &X->lg;
     double limit = X->opts->time_limit;
-    double share = X->warm && X->warm->mu_out ? LAGRANGE_SHARE_SEED
-                                              : LAGRANGE_SHARE;
     int cg = X->tune.lagrange && X->tune.colgen;
+    /* prices for later solves are worth more of the ascent's time, unless
+     * column generation will find the optimal ones anyway */
+    double share = X->warm && X->warm->mu_out && !cg ? LAGRANGE_SHARE_SEED
+                                                     : LAGRANGE_SHARE;
     if (pm_lagrange_run(sc, arcs, ub, X->warm ? X->warm->mu_in : NULL,
                         X->tune.lagrange ? LAGRANGE_ITERATIONS : 1,
                         limit > 0 ? share * limit : 0, lg) != PM_OK)
