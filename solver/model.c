@@ -74,6 +74,11 @@ typedef struct solve_ctx {
     pm_lagrange lg;
     pm_colgen cg;
     unsigned char *support; /* arcs the master LP uses (owned), or NULL */
+    /* per arc: a lower bound on any solution using it, less lg->bound,
+     * from both the ascent and the generation (owned; NULL: lg->delta).
+     * lg->delta stays the ascent's: it orders the neighbourhood search,
+     * where the generation's many zeros would only tie. */
+    double *fix;
     void *owned[MAX_OWNED];
 } solve_ctx;
 
@@ -491,7 +496,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
 
 /* Arcs worth a first, fast search: those the Lagrangian prices within tau
  * of their unit's best, and those of the starting solution. */
-static unsigned char *keep_mask(const pm_arcs *arcs, const pm_lagrange *lg,
+static unsigned char *keep_mask(const pm_arcs *arcs, const double *delta,
                                 double tau, const int *best, int have_best)
 {
     unsigned char *keep = malloc((size_t)arcs->count + 1);
@@ -499,7 +504,7 @@ static unsigned char *keep_mask(const pm_arcs *arcs, const pm_lagrange *lg,
         return NULL;
     for (int c = 0; c < arcs->nchildren; c++)
         for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
-            keep[i] = lg->delta[i] <= tau ||
+            keep[i] = delta[i] <= tau ||
                       (have_best && best[c] == arcs->place[i]);
     return keep;
 }
@@ -772,10 +777,12 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
         pm_pricer_deltas(cg->pr, cg->mu, cg->sig, d);
         for (int i = 0; i < arcs->count; i++) {
             double f = fmax(lg->bound + lg->delta[i], cg->bound + d[i]);
-            lg->delta[i] = fmax(0, f - cg->bound);
+            d[i] = fmax(0, f - cg->bound);
         }
         lg->bound = cg->bound;
         memcpy(lg->mu, cg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
+        X->fix = d;
+        d = NULL;
     }
     if (st == PM_OK && cg->iterations == 0) {
         /* no master solved (a very short limit): no support to go by */
@@ -825,7 +832,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     if (cg && column_generation(X, sc, arcs, have_best ? best : NULL,
                                 limit > 0 ? COLGEN_SHARE * limit : 0) != PM_OK) {
         release(X, X->support);
+        release(X, X->fix);
         X->support = NULL;
+        X->fix = NULL;
         pm_lagrange_free(lg);
         return PM_ERR_NOMEM;
     }
@@ -843,7 +852,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         /* at the dual's optimum a third of the arcs price at zero: the
          * master's own solution says which of them matter */
         double tau = X->support ? -1 : fmax(tol, QUICK_TAU * fabs(lb));
-        quick = own(X, keep_mask(arcs, lg, tau, best, have_best));
+        quick = own(X, keep_mask(arcs, lg->delta, tau, best, have_best));
         for (int i = 0; quick && X->support && i < arcs->count; i++)
             quick[i] |= X->support[i];
         /* the quick search only finds an incumbent: give it a share */
@@ -884,7 +893,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                               : pm_clock_seconds() - t0 + LNS_SECONDS);
         }
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
-        exact = have_best ? own(X, keep_mask(arcs, lg, slack, best, 1)) : NULL;
+        exact = have_best ? own(X, keep_mask(arcs, X->fix ? X->fix : lg->delta,
+                                             slack, best, 1))
+                          : NULL;
         oom = have_best && !exact;
         X->phase_limit = 0;
         if (X->opts->verbose && exact)
@@ -919,7 +930,9 @@ done:
     release(X, quick);
     release(X, exact);
     release(X, X->support);
+    release(X, X->fix);
     X->support = NULL;
+    X->fix = NULL;
     if (X->warm && X->warm->mu_out && lg->mu)
         memcpy(X->warm->mu_out, lg->mu, (size_t)sc->nplacements * sizeof *lg->mu);
     pm_lagrange_free(lg);
