@@ -21,18 +21,14 @@ static double arrangement_cost(const pm_scenario *sc, const pm_arcs *arcs,
     double cost = 0;
     int d = 0;
     for (int i = 0; i < n; i++) {
-        int c = member[i], found = 0;
         if (where[i] < 0) {
             cost += sc->policy.unmatched_week;
             continue;
         }
-        for (int a = arcs->start[c]; a < arcs->start[c + 1] && !found; a++)
-            if (arcs->place[a] == where[i]) {
-                cost += arcs->cost[a];
-                found = 1;
-            }
-        if (!found)
+        int a = pm_arc_find(arcs, member[i], where[i]);
+        if (a < 0)
             return -1;
+        cost += arcs->cost[a];
         int seen = 0;
         for (int k = 0; k < i && !seen; k++)
             seen = where[k] == where[i];
@@ -317,9 +313,11 @@ void pm_colgen_support(const pm_colgen *cg, const pm_arcs *arcs,
             continue;
         const int *m, *w = cg->col_where + cg->col_off[j];
         int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
-        for (int i = 0; i < n; i++)
-            for (int a = arcs->start[m[i]]; w[i] >= 0 && a < arcs->start[m[i] + 1]; a++)
-                mask[a] |= arcs->place[a] == w[i];
+        for (int i = 0; i < n; i++) {
+            int a = w[i] >= 0 ? pm_arc_find(arcs, m[i], w[i]) : -1;
+            if (a >= 0)
+                mask[a] = 1;
+        }
     }
 }
 

@@ -223,3 +223,18 @@ pm_status pm_arcs_build(const pm_scenario *sc, pm_arcs *arcs)
     arcs->start[sc->nchildren] = arcs->count;
     return PM_OK;
 }
+
+int pm_arc_find(const pm_arcs *arcs, int c, int p)
+{
+    int lo = arcs->start[c], hi = arcs->start[c + 1];
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (arcs->place[mid] == p)
+            return mid;
+        if (arcs->place[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

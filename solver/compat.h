@@ -69,6 +69,10 @@ typedef struct pm_arcs {
     double *cost;  /* count: a(c, p) */
 } pm_arcs;
 
+/* The index of child c's arc to placement p, or -1 when it has none
+ * (binary search: places ascend within a child). */
+int pm_arc_find(const pm_arcs *arcs, int c, int p);
+
 /* PM_ERR_NOMEM, or PM_ERR_LIMIT beyond PM_MAX_PAIRS / PM_MAX_ARCS. */
 pm_status pm_arcs_build(const pm_scenario *sc, pm_arcs *arcs);
 void pm_arcs_free(pm_arcs *arcs);

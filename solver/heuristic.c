@@ -37,14 +37,6 @@ static int fits(const greedy *G, int g, int p, int extra)
     return g >= 0 && members_at(G, g, p) + extra >= 2;
 }
 
-static int arc_index(const greedy *G, int c, int p)
-{
-    for (int i = G->arcs->start[c]; i < G->arcs->start[c + 1]; i++)
-        if (G->arcs->place[i] == p)
-            return i;
-    return -1;
-}
-
 static int avoids(const pm_scenario *sc, int c, int d)
 {
     const pm_child_rec *ch = &sc->children[c];
@@ -81,11 +73,8 @@ static double priced(const greedy *G, int i)
 /* Priced cost of c at p, or -1 when c has no arc there. */
 static double arc_to(const greedy *G, int c, int p)
 {
-    const pm_arcs *a = G->arcs;
-    for (int i = a->start[c]; i < a->start[c + 1]; i++)
-        if (a->place[i] == p)
-            return priced(G, i);
-    return -1;
+    int i = pm_arc_find(G->arcs, c, p);
+    return i < 0 ? -1 : priced(G, i);
 }
 
 /* Places the unplaced members of g together at the cheapest placement
@@ -113,7 +102,7 @@ static int place_group_together(greedy *G, int g)
             if (G->assign[m[j]] >= 0)
                 continue;
             double a = arc_to(G, m[j], p);
-            ok = a >= 0 && G->arcs->cost[arc_index(G, m[j], p)] <
+            ok = a >= 0 && G->arcs->cost[pm_arc_find(G->arcs, m[j], p)] <
                                sc->policy.unmatched_week &&
                  !conflicts(G, m[j], p);
             for (int k = 0; k < j && ok; k++) /* members avoiding each other */

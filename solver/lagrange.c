@@ -85,14 +85,6 @@ static double capacity_term(const lctx *L, const double *mu)
 }
 static int popcount(unsigned x) { return __builtin_popcount(x); }
 
-static int arc_of(const pm_arcs *a, int c, int p)
-{
-    for (int i = a->start[c]; i < a->start[c + 1]; i++)
-        if (a->place[i] == p)
-            return i;
-    return -1;
-}
-
 static int cmp_int(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
@@ -150,7 +142,7 @@ static int build_gunit(lctx *L, int g, gunit *u)
             u->room[j] -= u->pinned_at[i] == u->place[j];
         }
         for (int i = 0; i < u->n; i++)
-            u->arc[j * u->n + i] = arc_of(a, u->member[i], u->place[j]);
+            u->arc[j * u->n + i] = pm_arc_find(a, u->member[i], u->place[j]);
     }
     return 1;
 }

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "colgen.h"
 #include "evaluate.h"
 #include "heuristic.h"
-#include "colgen.h"
 #include "lagrange.h"
 
 /* Without a time limit, the search for a first strong incumbent stops
@@ -393,21 +393,6 @@ static void offer(const pm_scenario *sc, const int *cand, int *best,
 }
 
 /* 1 when child c may go to placement p: (c, p) is one of its arcs. */
-static int has_arc(const pm_arcs *arcs, int c, int p)
-{
-    int lo = arcs->start[c], hi = arcs->start[c + 1];
-    while (lo < hi) { /* places ascend within a child */
-        int mid = lo + (hi - lo) / 2;
-        if (arcs->place[mid] == p)
-            return 1;
-        if (arcs->place[mid] < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* The caller's warm start (opts->start), kept when it is a valid, feasible
  * assignment that beats the built-in one; an invalid one is ignored. */
 static void offer_start(const pm_scenario *sc, const pm_arcs *arcs,
@@ -415,7 +400,8 @@ static void offer_start(const pm_scenario *sc, const pm_arcs *arcs,
 {
     for (int c = 0; c < sc->nchildren; c++) {
         int p = start[c];
-        if (p < -1 || p >= sc->nplacements || (p >= 0 && !has_arc(arcs, c, p)))
+        if (p < -1 || p >= sc->nplacements ||
+            (p >= 0 && pm_arc_find(arcs, c, p) < 0))
             return;
     }
     char why[8];
@@ -749,16 +735,14 @@ static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
     free(alt);
 }
 
-/* Lagrangian bound, a search over the promising arcs for a strong
- * incumbent, then reduced-cost fixing and the exact search over the arcs
- * that can still beat it. */
 /* The exact Lagrangian dual by column generation (colgen.h), from the
  * ascent's prices: its bound and prices replace the ascent's.  Each arc
  * keeps the larger of the two lower bounds for solutions that use it
  * (ascent bound + its delta, generation bound + its delta): both are
  * valid, and the ascent's prices, short of the optimum and less
  * degenerate, often price an arc out where the optimal ones cannot (300
- * children: 5,349 arcs fixed against 2,395). */
+ * children: 5,349 arcs fixed against 2,395); those go to X->fix.  The
+ * master's solution goes to X->support. */
 static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
                                    const pm_arcs *arcs, const int *start,
                                    double seconds)
@@ -803,6 +787,9 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
     return st;
 }
 
+/* Lagrangian bound (ascent, then column generation), a search over the promising arcs for a strong
+ * incumbent, then reduced-cost fixing and the exact search over the arcs
+ * that can still beat it. */
 static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                const pm_arcs *arcs, int *best, int have_best,
                                pm_model_result *out, double t0)
