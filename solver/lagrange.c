@@ -312,11 +312,16 @@ static double group_value(const lctx *L, const gunit *u, int *use_f1)
     return none;
 }
 
-static void add_usage(lctx *L, const gunit *u, int use_f1)
+/* Reads the arrangement the last partition_dp chose back out of its
+ * tables: counts its slots in L->usage and, when where is not NULL, puts
+ * each free member's placement there (-1: unmatched). */
+static void walk_arrangement(lctx *L, const gunit *u, int use_f1, int *where)
 {
     unsigned S = (1u << u->n) - 1;
     int in_f1 = use_f1;
-    if (u->d0 == 0 && !use_f1)
+    for (int i = 0; where && i < u->n; i++)
+        where[i] = -1;
+    if (u->n == 0 || (u->d0 == 0 && !use_f1))
         return; /* everyone unmatched */
     while (S) {
         int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
@@ -324,34 +329,10 @@ static void add_usage(lctx *L, const gunit *u, int use_f1)
             S &= S - 1;
             continue;
         }
-        L->usage[u->place[L->blk_arg[arg]]] += popcount((unsigned)arg);
-        S ^= (unsigned)arg;
-        in_f1 = 0;
-    }
-}
-
-/* Reads the arrangement the last partition_dp chose back out of its
- * tables (the walk of add_usage). */
-static void walk_arrangement(const lctx *L, const gunit *u, int use_f1,
-                             int *where)
-{
-    unsigned S = (1u << u->n) - 1;
-    int in_f1 = use_f1;
-    for (int i = 0; i < u->n; i++)
-        where[i] = -1;
-    if (u->n == 0 || (u->d0 == 0 && !use_f1))
-        return;
-    while (S) {
-        int arg = in_f1 ? L->F1_arg[S] : L->F_arg[S];
-        if (arg <= 0) {
-            S &= S - 1;
-            continue;
-        }
         int j = L->blk_arg[arg];
-        for (unsigned B = (unsigned)arg; B; B &= B - 1) {
-            int b = ctz(B);
-            where[b] = u->place[j];
-        }
+        L->usage[u->place[j]] += popcount((unsigned)arg);
+        for (unsigned B = (unsigned)arg; where && B; B &= B - 1)
+            where[ctz(B)] = u->place[j];
         S ^= (unsigned)arg;
         in_f1 = 0;
     }
@@ -446,9 +427,7 @@ static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
     partition_dp(L, u, -1);
     int use_f1;
     double v = group_value(L, u, &use_f1);
-    add_usage(L, u, use_f1);
-    if (where)
-        walk_arrangement(L, u, use_f1, where);
+    walk_arrangement(L, u, use_f1, where);
     return pinned + v;
 }
 
