@@ -314,6 +314,20 @@ static int cmd_mixes(int argc, char **argv)
     pm_mixes_options_init(&o);
     o.threads = atoi(opt(argc, argv, 3, "--threads", "1"));
     o.solve.time_limit = atof(opt(argc, argv, 3, "--time-limit", "10"));
+    o.solve.mip_gap = atof(opt(argc, argv, 3, "--gap", "0"));
+    o.solve.verbose = has_flag(argc, argv, 3, "--verbose");
+    if (sscanf(opt(argc, argv, 3, "--shard", "1/1"), "%d/%d", &o.shard_index,
+               &o.shard_count) != 2 || o.shard_index < 1 ||
+        o.shard_index > o.shard_count) {
+        pm_commissioning_free(cm);
+        return fprintf(stderr, "pmbench mixes: --shard K/N, 1 <= K <= N\n"), 2;
+    }
+    o.shard_index--;
+    const char *cohort = opt(argc, argv, 3, "--cohort", NULL);
+    if (cohort && pm_commissioning_keep_cohorts(cm, &cohort, 1, &err) != PM_OK) {
+        pm_commissioning_free(cm);
+        return fail(cohort, &err);
+    }
     /* --cold: the steady rate, without the baselines' longer first solves
      * (which a short budget would spend entirely) */
     o.warm_start = !has_flag(argc, argv, 3, "--cold");

@@ -5,6 +5,7 @@
  * module that calls GLPK. */
 #include "model.h"
 
+#include <float.h>
 #include <glpk.h>
 #include <math.h>
 #include <setjmp.h>
@@ -226,6 +227,17 @@ void pm_model_tuning_init(pm_model_tuning *t)
 {
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1};
+}
+
+/* The caller's gap tolerance (mip_gap) is met: the incumbent is within
+ * it of the bound, so no later phase is worth its time.  GLPK's own
+ * measure, |best - bound| / |best|, applied between the phases as GLPK
+ * applies it between nodes. */
+static int gap_met(const solve_ctx *X, double best_obj, double lb)
+{
+    double g = X->opts->mip_gap;
+    return g > 0 && !isnan(best_obj) && !isnan(lb) &&
+           best_obj - lb <= g * (fabs(best_obj) + DBL_EPSILON);
 }
 
 static int count_mask(const unsigned char *m, int n)
@@ -601,7 +613,7 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         pm_solution saved = out->status;
         /* passes over every seed, each with wider neighbourhoods */
         for (int r = 0; r < LNS_PASSES * n && pm_clock_seconds() - t0 < until; r++) {
-            if (X->interrupted)
+            if (X->interrupted || gap_met(X, *best_obj, X->lg.bound))
                 break;
             int places = LNS_PLACES << (r / n);
             neighbourhood(sc, arcs, lg, best, L.seeds[r % n], places, &L);
@@ -749,6 +761,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
 {
     pm_lagrange *lg = &X->lg;
     pm_colgen *cg = &X->cg;
+    double t0 = pm_clock_seconds();
     pm_status st = pm_colgen_run(sc, arcs, lg->mu, start, COLGEN_ROUNDS,
                                  seconds, cg);
     double *d = st == PM_OK ? own(X, malloc(((size_t)arcs->count + 1) *
@@ -778,9 +791,10 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
             pm_colgen_support(cg, arcs, X->support);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: column generation bound %.2f "
-                    "(master %.2f, %d rounds, %d columns%s)\n", cg->bound,
-                    cg->master, cg->iterations, cg->columns,
-                    cg->converged ? ", converged" : "");
+                    "(master %.2f, %d rounds, %d columns%s, %.2f s)\n",
+                    cg->bound, cg->master, cg->iterations, cg->columns,
+                    cg->converged ? ", converged" : "",
+                    pm_clock_seconds() - t0);
     }
     release(X, d);
     pm_colgen_free(cg, 0);
@@ -835,7 +849,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     unsigned char *quick = NULL, *exact = NULL;
     double full_bound = NAN; /* GLPK's bound, from a search that counts */
     int oom = 0; /* a search that could not run must not pass for a limit */
-    if (!proven) {
+    /* close enough already (a mix's warm start, say): nothing to search */
+    if (!proven && !gap_met(X, best_obj, lb)) {
         /* at the dual's optimum a third of the arcs price at zero: the
          * master's own solution says which of them matter */
         double tau = X->support ? -1 : fmax(tol, QUICK_TAU * fabs(lb));
@@ -855,6 +870,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (X->opts->verbose)
             fprintf(stderr, "placematch: after the LP-guided search %.2f (%.2f s)\n",
                     best_obj, pm_clock_seconds() - t0);
+        if (have_best && gap_met(X, best_obj, lb))
+            goto done;
         int r = !quick ? -1
                 : !X->tune.quick ? 0
                 : search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
@@ -874,11 +891,15 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             proven = r == 1;
             goto done;
         }
+        if (have_best && gap_met(X, best_obj, lb))
+            goto done;
         if (have_best && X->tune.lns) {
             improve(X, sc, arcs, lg, best, &best_obj, out, t0,
                     limit > 0 ? LNS_SHARE * limit
                               : pm_clock_seconds() - t0 + LNS_SECONDS);
         }
+        if (gap_met(X, best_obj, lb))
+            goto done;
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
         exact = have_best ? own(X, keep_mask(arcs, X->fix ? X->fix : lg->delta,
                                              slack, best, 1))

@@ -492,6 +492,33 @@ static void test_time_limit(void **state)
     pm_scenario_free(sc);
 }
 
+/* A gap tolerance stops the search once the incumbent is that close to
+ * the bound, between phases as well as in GLPK's tree: well before a
+ * generous limit, with the gap kept (it was once handed to GLPK alone,
+ * and the phases before it ran to their shares of the limit). */
+static void test_gap_tolerance(void **state)
+{
+    (void)state;
+    pm_scenario *sc = generated("stockton-2023", 1, 300);
+    pm_solve_options o;
+    pm_solve_options_init(&o);
+    o.time_limit = 120;
+    o.mip_gap = 0.05;
+    pm_result *res = NULL;
+    double c0 = cpu_seconds();
+    assert_int_equal(pm_solve(sc, &o, &res, NULL), PM_OK);
+    double cpu = cpu_seconds() - c0;
+    fprintf(stderr, "gap tolerance 5%%: %s, gap %.4f, %.2f s CPU\n",
+            pm_solution_name(pm_result_status(res)), pm_result_gap(res), cpu);
+    check_limited(sc, res);
+    assert_true(pm_result_status(res) == PM_SOL_FEASIBLE ||
+                pm_result_status(res) == PM_SOL_OPTIMAL);
+    assert_true(pm_result_gap(res) <= 0.05 + 1e-9);
+    assert_true(cpu < 0.5 * o.time_limit);
+    pm_result_free(res);
+    pm_scenario_free(sc);
+}
+
 /* Bounds are bounds: stopped by its time limit at different points (the
  * neighbourhood search, or before an exact search that would not fit),
  * no run's bound may exceed another run's objective, and a run is optimal
@@ -723,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_commissioning_caps),
         cmocka_unit_test(test_import_row_cap),
         cmocka_unit_test(test_time_limit),
+        cmocka_unit_test(test_gap_tolerance),
         cmocka_unit_test(test_bounds_hold_across_limits),
         cmocka_unit_test(test_node_limit),
         cmocka_unit_test(test_interrupt),
