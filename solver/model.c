@@ -232,7 +232,8 @@ void pm_model_tuning_init(pm_model_tuning *t)
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
  * it of the bound, so no later phase is worth its time.  GLPK's own
  * measure, |best - bound| / |best|, applied between the phases as GLPK
- * applies it between nodes. */
+ * applies it between nodes.  Never met without an incumbent (best_obj is
+ * NaN until there is one). */
 static int gap_met(const solve_ctx *X, double best_obj, double lb)
 {
     double g = X->opts->mip_gap;
@@ -870,7 +871,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (X->opts->verbose)
             fprintf(stderr, "placematch: after the LP-guided search %.2f (%.2f s)\n",
                     best_obj, pm_clock_seconds() - t0);
-        if (have_best && gap_met(X, best_obj, lb))
+        if (gap_met(X, best_obj, lb))
             goto done;
         int r = !quick ? -1
                 : !X->tune.quick ? 0
@@ -891,7 +892,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             proven = r == 1;
             goto done;
         }
-        if (have_best && gap_met(X, best_obj, lb))
+        if (gap_met(X, best_obj, lb))
             goto done;
         if (have_best && X->tune.lns) {
             improve(X, sc, arcs, lg, best, &best_obj, out, t0,
