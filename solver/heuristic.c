@@ -203,8 +203,10 @@ static void place_rest(greedy *G, order_key *keys)
         place_single(G, keys[i].child);
 }
 
-pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
-                    const double *price, int *assign, int *feasible)
+/* The others are placed first, so that the counts and the unlocked
+ * sibling-only places are right. */
+pm_status pm_greedy_complete(const pm_scenario *sc, const pm_arcs *arcs,
+                             const double *price, int *assign, int *feasible)
 {
     greedy G = {sc, arcs, price, assign,
                 calloc((size_t)sc->nplacements + 1, sizeof(int)),
@@ -214,11 +216,12 @@ pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
     order_key *keys = malloc(nkeys * sizeof *keys);
     pm_status st = G.count && G.unlocks && keys ? PM_OK : PM_ERR_NOMEM;
     if (st == PM_OK) {
-        for (int c = 0; c < sc->nchildren; c++)
+        for (int c = 0; c < sc->nchildren; c++) {
+            int p = assign[c];
             assign[c] = -1;
-        for (int c = 0; c < sc->nchildren; c++)
-            if (sc->children[c].stay)
-                place(&G, c, sc->children[c].current);
+            if (p >= 0)
+                place(&G, c, p);
+        }
         place_groups(&G, keys);
         place_rest(&G, keys);
         char msg[256];
@@ -228,4 +231,12 @@ pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
     free(G.count);
     free(G.unlocks);
     return st;
+}
+
+pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
+                    const double *price, int *assign, int *feasible)
+{
+    for (int c = 0; c < sc->nchildren; c++)
+        assign[c] = sc->children[c].stay ? sc->children[c].current : -1;
+    return pm_greedy_complete(sc, arcs, price, assign, feasible);
 }

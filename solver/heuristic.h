@@ -15,4 +15,11 @@
 pm_status pm_greedy(const pm_scenario *sc, const pm_arcs *arcs,
                     const double *price, int *assign, int *feasible);
 
+/* The same greedy, filling only the children with assign[c] == -1 around
+ * the others, which stay where they are (each must be at one of its arcs,
+ * within capacity: a warm start with a few children taken off a removed
+ * placement, say).  *feasible as for pm_greedy. */
+pm_status pm_greedy_complete(const pm_scenario *sc, const pm_arcs *arcs,
+                             const double *price, int *assign, int *feasible);
+
 #endif

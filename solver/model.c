@@ -406,28 +406,35 @@ static void offer(const pm_scenario *sc, const int *cand, int *best,
 }
 
 /* 1 when child c may go to placement p: (c, p) is one of its arcs. */
-/* The caller's warm start (opts->start), kept when it is a valid, feasible
- * assignment that beats the built-in one; an invalid one is ignored. */
-static void offer_start(const pm_scenario *sc, const pm_arcs *arcs,
-                        const int *start, int *best, int *have_best)
+/* The caller's warm start (opts->start), kept when it beats the built-in
+ * one.  Children it puts where they no longer have an arc (a mix's removed
+ * placement, say) are placed again by the greedy around the others; a start
+ * that names no placement, or is infeasible even so, is ignored. */
+static pm_status offer_start(const pm_scenario *sc, const pm_arcs *arcs,
+                             const int *start, int *best, int *have_best)
 {
-    for (int c = 0; c < sc->nchildren; c++) {
-        int p = start[c];
-        if (p < -1 || p >= sc->nplacements ||
-            (p >= 0 && pm_arc_find(arcs, c, p) < 0))
-            return;
+    for (int c = 0; c < sc->nchildren; c++)
+        if (start[c] < -1 || start[c] >= sc->nplacements)
+            return PM_OK;
+    int *fill = malloc(((size_t)sc->nchildren + 1) * sizeof *fill), ok = 0;
+    if (!fill)
+        return PM_ERR_NOMEM;
+    for (int c = 0; c < sc->nchildren; c++)
+        fill[c] = start[c] >= 0 && pm_arc_find(arcs, c, start[c]) >= 0
+                      ? start[c] : -1;
+    pm_status st = pm_greedy_complete(sc, arcs, NULL, fill, &ok);
+    if (st == PM_OK && ok) {
+        double best_obj = NAN;
+        if (*have_best) {
+            pm_totals t;
+            pm_kpis k;
+            pm_evaluate(sc, best, &t, &k, NULL);
+            best_obj = t.objective;
+        }
+        offer(sc, fill, best, &best_obj, have_best);
     }
-    char why[8];
-    if (pm_check_assignment(sc, start, why, sizeof why))
-        return;
-    double best_obj = NAN;
-    if (*have_best) {
-        pm_totals t;
-        pm_kpis k;
-        pm_evaluate(sc, best, &t, &k, NULL);
-        best_obj = t.objective;
-    }
-    offer(sc, start, best, &best_obj, have_best);
+    free(fill);
+    return st;
 }
 
 /* One branch-and-bound search over the arcs in keep, starting from the
@@ -985,7 +992,7 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     int start_ok = 0;
     pm_status st = X ? pm_greedy(sc, arcs, NULL, assign, &start_ok) : PM_ERR_NOMEM;
     if (st == PM_OK && opts->start)
-        offer_start(sc, arcs, opts->start, assign, &start_ok);
+        st = offer_start(sc, arcs, opts->start, assign, &start_ok);
     /* GLPK creates its environment on first use and aborts the process
      * when that fails: create it here, where failure is an error code. */
     if (st == PM_OK && glp_init_env() > 1)

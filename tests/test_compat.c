@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "evaluate.h"
+#include "heuristic.h"
 #include "placematch/placematch.h"
 #include "scenario.h"
 
@@ -625,6 +626,49 @@ static void check_assignment(const cJSON *a, const char *child,
                      moved);
 }
 
+/* The greedy completing a partial assignment (a mix's warm start with the
+ * children of a closed home taken off): the placed child stays at its dear
+ * placement, the group goes together to the place that takes both, the
+ * other child to the cheapest free place. */
+static void test_greedy_complete(void **state)
+{
+    (void)state;
+    pm_scenario *sc = load(
+        "{'format': 'placematch-scenario/1',"
+        " 'placements': ["
+        "  {'id': 'H', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 3, 'sibling_only': 2, 'weekly_cost': 500},"
+        "  {'id': 'D', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 2, 'weekly_cost': 900},"
+        "  {'id': 'K', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 1, 'weekly_cost': 300}],"
+        " 'children': ["
+        "  {'id': 'A', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}},"
+        "  {'id': 'B', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}},"
+        "  {'id': 'S1', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'G'},"
+        "  {'id': 'S2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'G'}"
+        " ]}");
+    enum { H = 0, D = 1, K = 2 };
+    pm_arcs arcs;
+    assert_int_equal(pm_arcs_build(sc, &arcs), PM_OK);
+    int assign[4] = {D, -1, -1, -1}, ok = 0;
+    assert_int_equal(pm_greedy_complete(sc, &arcs, NULL, assign, &ok), PM_OK);
+    assert_true(ok);
+    assert_int_equal(assign[0], D); /* kept, though K is cheaper */
+    assert_int_equal(assign[1], K);
+    assert_int_equal(assign[2], H); /* D has one place left, K one */
+    assert_int_equal(assign[3], H);
+    /* from scratch the greedy puts the group first, then A and B */
+    int fresh[4];
+    assert_int_equal(pm_greedy(sc, &arcs, NULL, fresh, &ok), PM_OK);
+    assert_true(ok);
+    assert_int_equal(fresh[2], H);
+    assert_int_equal(fresh[3], H);
+    assert_true(fresh[0] == K || fresh[1] == K);
+    pm_arcs_free(&arcs);
+    pm_scenario_free(sc);
+}
+
 static void test_solve_hand_worked(void **state)
 {
     (void)state;
@@ -773,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_evaluate_split_counts),
         cmocka_unit_test(test_evaluate_nobody_placed),
         cmocka_unit_test(test_check_assignment),
+        cmocka_unit_test(test_greedy_complete),
         cmocka_unit_test(test_solve_hand_worked),
         cmocka_unit_test(test_result_outlives_scenario),
         cmocka_unit_test(test_solve_arguments),
