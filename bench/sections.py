@@ -4,7 +4,7 @@ keeps when it rewrites the rest."""
 import os
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
-TAGS = ("techniques-before", "techniques", "warm-start")
+TAGS = ("techniques-before", "techniques", "warm-start", "throughput")
 
 
 def markers(tag):
