@@ -11,6 +11,11 @@
  * smoothing); 0 prices at the master's duals alone. */
 #define SMOOTH 0.5
 #define RC_EPS 1e-6
+/* Cuts: divisors 2..CUT_M_MAX, at most CUTS_PER_ROUND (the most broken)
+ * per separation. */
+#define CUT_M_MAX 8
+#define CUTS_PER_ROUND 100
+#define CUT_EPS 1e-6
 
 /* MODEL.md's cost of one unit's arrangement: arcs (a pinned child's one
  * arc), unmatched members, splits.  -1 when a member's placement is not
@@ -35,6 +40,13 @@ static double arrangement_cost(const pm_scenario *sc, const pm_arcs *arcs,
         d += !seen;
     }
     return cost + sc->policy.sibling_split_week * (d > 1 ? d - 1 : 0);
+}
+
+/* Cut c's coefficient in a column of unit u with a children at the cut's
+ * placement: floor((a + [u owns the cut]) / m). */
+static int cut_coef(const pm_colgen *cg, int c, int u, int a)
+{
+    return (a + (cg->cut_u[c] == u)) / cg->cut_m[c];
 }
 
 /* The column of an arrangement in cg->rows/vals (1-based; returns the
@@ -62,7 +74,8 @@ static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
         }
         cg->vals[r] += 1;
     }
-    for (int r = first, last = k; r <= last; r++) {
+    int last = k;
+    for (int r = first; r <= last; r++) {
         int p = cg->rows[r] - 1, s = sc->placements[p].sibling_only;
         if (!cg->sibrow[p])
             continue;
@@ -71,6 +84,16 @@ static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
         if (v != 0) {
             cg->rows[++k] = cg->sibrow[p];
             cg->vals[k] = v;
+        }
+    }
+    for (int r = first; r <= last; r++) {
+        int p = cg->rows[r] - 1, a = (int)cg->vals[r];
+        for (int c = cg->cut_head[p]; c >= 0; c = cg->cut_next[c]) {
+            int v = cut_coef(cg, c, u, a);
+            if (v) {
+                cg->rows[++k] = cg->cut_row[c];
+                cg->vals[k] = v;
+            }
         }
     }
     return k;
@@ -180,6 +203,236 @@ static int seed_columns(pm_colgen *cg, const pm_scenario *sc,
     return 1;
 }
 
+/* ---- cuts ---------------------------------------------------------- */
+
+static int cut_rhs(const pm_colgen *cg, const pm_scenario *sc, int c)
+{
+    return (sc->placements[cg->cut_p[c]].capacity + (cg->cut_u[c] >= 0)) /
+           cg->cut_m[c];
+}
+
+/* Children of column j's arrangement at p. */
+static int column_count(const pm_colgen *cg, int j, int p)
+{
+    const int *m, *w = cg->col_where + cg->col_off[j];
+    int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m), a = 0;
+    for (int i = 0; i < n; i++)
+        a += w[i] == p;
+    return a;
+}
+
+/* Sets the pricer's cut prices: h for every placement with cuts, at the
+ * cuts' prices y. */
+static void price_cuts(pm_colgen *cg, const pm_scenario *sc, const double *y)
+{
+    if (!cg->ncuts) {
+        pm_pricer_set_cuts(cg->pr, NULL, NULL, NULL, NULL, NULL);
+        return;
+    }
+    for (int p = 0; p < sc->nplacements; p++) {
+        if (cg->cut_head[p] < 0)
+            continue;
+        int cap = sc->placements[p].capacity;
+        double *h = cg->h + cg->hoff[p];
+        memset(h, 0, ((size_t)cap + 1) * sizeof *h);
+        for (int c = cg->cut_head[p]; c >= 0; c = cg->cut_next[c])
+            for (int k = cg->cut_m[c]; k <= cap; k++)
+                h[k] += y[c] * (k / cg->cut_m[c]);
+    }
+    /* the owned cuts by unit (a counting sort) */
+    memset(cg->own_start, 0, ((size_t)cg->nunits + 2) * sizeof *cg->own_start);
+    int owned = 0;
+    for (int c = 0; c < cg->ncuts; c++)
+        if (cg->cut_u[c] >= 0) {
+            cg->own_start[cg->cut_u[c] + 2]++;
+            owned++;
+        }
+    for (int u = 0; u < cg->nunits; u++)
+        cg->own_start[u + 2] += cg->own_start[u + 1];
+    for (int c = 0; c < cg->ncuts; c++)
+        if (cg->cut_u[c] >= 0) {
+            int i = cg->own_start[cg->cut_u[c] + 1]++;
+            cg->own_p[i] = cg->cut_p[c];
+            cg->own_pi[i] = y[c];
+        }
+    pm_pricer_set_cuts(cg->pr, cg->h, cg->hoff, owned ? cg->own_start : NULL,
+                       cg->own_p, cg->own_pi);
+}
+
+static int grow_cuts(pm_colgen *cg)
+{
+    if (cg->ncuts < cg->cutcap)
+        return 1;
+    int cap = 2 * cg->cutcap + 64;
+    int **iv[] = {&cg->cut_p, &cg->cut_m, &cg->cut_u, &cg->cut_row,
+                  &cg->cut_next, &cg->own_p};
+    double **dv[] = {&cg->cut_price, &cg->cut_sep, &cg->cut_best, &cg->own_pi};
+    for (size_t i = 0; i < sizeof iv / sizeof *iv; i++) {
+        int *q = realloc(*iv[i], (size_t)cap * sizeof *q);
+        if (!q)
+            return 0;
+        *iv[i] = q;
+    }
+    for (size_t i = 0; i < sizeof dv / sizeof *dv; i++) {
+        double *q = realloc(*dv[i], (size_t)cap * sizeof *q);
+        if (!q)
+            return 0;
+        *dv[i] = q;
+    }
+    cg->cutcap = cap;
+    return 1;
+}
+
+/* Adds the cut on p's row with divisor m (and unit u's own row, u >= 0)
+ * to the master, with every known column's coefficient; 0 when memory
+ * runs out. */
+static int add_cut(pm_colgen *cg, const pm_scenario *sc, int p, int m, int u)
+{
+    int *ind = malloc(((size_t)cg->columns + 1) * sizeof *ind);
+    double *val = malloc(((size_t)cg->columns + 1) * sizeof *val);
+    if (!ind || !val || !grow_cuts(cg)) {
+        free(ind);
+        free(val);
+        return 0;
+    }
+    int nz = 0, c = cg->ncuts++;
+    cg->cut_p[c] = p;
+    cg->cut_m[c] = m;
+    cg->cut_u[c] = u;
+    for (int j = 0; j < cg->columns; j++) {
+        int v = cg->col_unit[j] < 0
+                    ? 0 : cut_coef(cg, c, cg->col_unit[j], column_count(cg, j, p));
+        if (v) {
+            ind[++nz] = j + 1;
+            val[nz] = v;
+        }
+    }
+    cg->cut_row[c] = glp_add_rows(cg->lp, 1);
+    cg->cut_price[c] = cg->cut_sep[c] = cg->cut_best[c] = 0;
+    cg->cut_next[c] = cg->cut_head[p];
+    cg->cut_head[p] = c;
+    glp_set_row_bnds(cg->lp, cg->cut_row[c], GLP_UP, 0, cut_rhs(cg, sc, c));
+    glp_set_mat_row(cg->lp, cg->cut_row[c], nz, ind, val);
+    free(ind);
+    free(val);
+    return 1;
+}
+
+typedef struct broken {
+    double by;
+    int p, m, u;
+} broken;
+
+static int cmp_broken(const void *x, const void *y)
+{
+    const broken *a = x, *b = y;
+    if (a->by != b->by)
+        return a->by > b->by ? -1 : 1;
+    if (a->p != b->p)
+        return (a->p > b->p) - (a->p < b->p);
+    if (a->m != b->m)
+        return (a->m > b->m) - (a->m < b->m);
+    return (a->u > b->u) - (a->u < b->u);
+}
+
+/* Orders (unit, placement) pairs, to sum each pair's share. */
+static int cmp_owned(const void *x, const void *y)
+{
+    const broken *a = x, *b = y;
+    if (a->u != b->u)
+        return (a->u > b->u) - (a->u < b->u);
+    return (a->p > b->p) - (a->p < b->p);
+}
+
+/* At the master's solution: the left-hand side of every cut without an
+ * owner in cg->lhs (per placement, per divisor), and in own[] (returns
+ * how many, -1 when out of memory) per unit and placement with an odd
+ * number of the unit's children there, the share of the unit's columns
+ * that do so (by). */
+static int cut_lhs(pm_colgen *cg, const pm_scenario *sc, broken **own)
+{
+    int W = CUT_M_MAX + 1, n_own = 0, cap_own = 0;
+    *own = NULL;
+    memset(cg->lhs, 0, (size_t)sc->nplacements * W * sizeof *cg->lhs);
+    for (int j = 0; j < cg->columns; j++) {
+        double x = cg->col_unit[j] < 0 ? 0 : glp_get_col_prim(cg->lp, j + 1);
+        const int *m, *w = cg->col_where + cg->col_off[j];
+        int n = x > 1e-9 ? pm_pricer_members(cg->pr, cg->col_unit[j], &m) : 0;
+        for (int i = 0; i < n; i++) {
+            int p = w[i], seen = 0;
+            for (int k = 0; k < i && !seen; k++)
+                seen = w[k] == p;
+            if (p < 0 || seen)
+                continue;
+            int a = column_count(cg, j, p), top = sc->placements[p].capacity + 1;
+            for (int d = 2; d <= a && d <= CUT_M_MAX && d <= top; d++)
+                cg->lhs[p * W + d] += (a / d) * x;
+            if (!(a & 1) || sc->placements[p].capacity % 2 || !sc->placements[p].capacity)
+                continue; /* owned cuts pay off at even capacities only */
+            if (n_own == cap_own) {
+                cap_own = 2 * cap_own + 256;
+                broken *q = realloc(*own, (size_t)cap_own * sizeof *q);
+                if (!q)
+                    return -1;
+                *own = q;
+            }
+            (*own)[n_own++] = (broken){x, p, 2, cg->col_unit[j]};
+        }
+    }
+    if (!n_own)
+        return 0;
+    qsort(*own, (size_t)n_own, sizeof **own, cmp_owned);
+    int k = 0;
+    for (int i = 0; i < n_own; i++) {
+        if (k && (*own)[k - 1].u == (*own)[i].u && (*own)[k - 1].p == (*own)[i].p)
+            (*own)[k - 1].by += (*own)[i].by;
+        else
+            (*own)[k++] = (*own)[i];
+    }
+    return k;
+}
+
+/* Adds the cuts the master's solution breaks most (CUTS_PER_ROUND at
+ * most): on one capacity row, floor(a / m) per column <= floor(capacity /
+ * m); and at an even capacity with one unit's own row, floor((a + 1) / 2)
+ * for its columns, floor(a / 2) for the others <= capacity / 2.  Returns
+ * how many (-1: out of memory). */
+static int separate(pm_colgen *cg, const pm_scenario *sc)
+{
+    int W = CUT_M_MAX + 1, n = 0;
+    broken *own;
+    int n_own = cut_lhs(cg, sc, &own);
+    broken *b = n_own >= 0 ? malloc(((size_t)sc->nplacements * W + n_own + 1) *
+                                    sizeof *b) : NULL;
+    if (!b) {
+        free(own);
+        return -1;
+    }
+    for (int p = 0; p < sc->nplacements; p++)
+        for (int d = 2; d <= CUT_M_MAX; d++) {
+            double by = cg->lhs[p * W + d] - sc->placements[p].capacity / d;
+            if (by > CUT_EPS)
+                b[n++] = (broken){by, p, d, -1};
+        }
+    for (int i = 0; i < n_own; i++) {
+        int p = own[i].p;
+        double by = cg->lhs[p * W + 2] + own[i].by - sc->placements[p].capacity / 2;
+        if (by > CUT_EPS)
+            b[n++] = (broken){by, p, 2, own[i].u};
+    }
+    free(own);
+    qsort(b, (size_t)n, sizeof *b, cmp_broken);
+    if (n > CUTS_PER_ROUND)
+        n = CUTS_PER_ROUND;
+    for (int i = 0; i < n; i++)
+        if (!add_cut(cg, sc, b[i].p, b[i].m, b[i].u)) {
+            free(b);
+            return -1;
+        }
+    free(b);
+    return n;
+}
+
 /* Prices every unit at (cg->sep, cg->sep_sig); adds the arrangements whose
  * reduced cost at the master's duals is negative (all of them when
  * add_all, before the first solve).  Returns how many were added (-1:
@@ -189,6 +442,8 @@ static int price_round(pm_colgen *cg, const pm_scenario *sc,
 {
     int np = sc->nplacements, added = 0;
     double total = -pm_pricer_capacity_term(cg->pr, cg->sep, cg->sep_sig);
+    for (int c = 0; c < cg->ncuts; c++)
+        total -= cg->cut_sep[c] * cut_rhs(cg, sc, c);
     for (int u = 0; u < cg->nunits; u++) {
         const int *m;
         int n = pm_pricer_members(cg->pr, u, &m);
@@ -208,6 +463,8 @@ static int price_round(pm_colgen *cg, const pm_scenario *sc,
         cg->bound = total;
         memcpy(cg->mu, cg->sep, (size_t)np * sizeof *cg->mu);
         memcpy(cg->sig, cg->sep_sig, (size_t)np * sizeof *cg->sig);
+        if (cg->ncuts)
+            memcpy(cg->cut_best, cg->cut_sep, (size_t)cg->ncuts * sizeof *cg->cut_best);
     }
     return added;
 }
@@ -216,6 +473,21 @@ static int alloc_state(pm_colgen *cg, const pm_scenario *sc,
                        const pm_arcs *arcs)
 {
     size_t np = (size_t)sc->nplacements + 1, nc = (size_t)sc->nchildren + 2;
+    /* a column's entries: its unit's row, then per placement it uses a
+     * capacity row, a sibling-only row and up to CUT_M_MAX - 1 cuts */
+    size_t ne = (size_t)(CUT_M_MAX + 2) * nc;
+    cg->hoff = malloc(np * sizeof *cg->hoff);
+    cg->cut_head = malloc(np * sizeof *cg->cut_head);
+    cg->lhs = malloc(np * (CUT_M_MAX + 1) * sizeof *cg->lhs);
+    if (!cg->hoff || !cg->cut_head || !cg->lhs)
+        return 0;
+    size_t nh = 0;
+    for (int p = 0; p < sc->nplacements; p++) {
+        cg->hoff[p] = (int)nh;
+        cg->cut_head[p] = -1;
+        nh += (size_t)sc->placements[p].capacity + 1;
+    }
+    cg->h = calloc(nh + 1, sizeof *cg->h);
     cg->mu = calloc(np, sizeof *cg->mu);
     cg->sig = calloc(np, sizeof *cg->sig);
     cg->price = calloc(np, sizeof *cg->price);
@@ -224,14 +496,15 @@ static int alloc_state(pm_colgen *cg, const pm_scenario *sc,
     cg->sep_sig = calloc(np, sizeof *cg->sep_sig);
     cg->sibrow = calloc(np, sizeof *cg->sibrow);
     cg->where = malloc(nc * sizeof *cg->where);
-    cg->rows = malloc(2 * nc * sizeof *cg->rows);
-    cg->vals = malloc(2 * nc * sizeof *cg->vals);
-    if (!cg->mu || !cg->sig || !cg->price || !cg->price_sig || !cg->sep ||
+    cg->rows = malloc(ne * sizeof *cg->rows);
+    cg->vals = malloc(ne * sizeof *cg->vals);
+    if (!cg->h || !cg->mu || !cg->sig || !cg->price || !cg->price_sig || !cg->sep ||
         !cg->sep_sig || !cg->sibrow || !cg->where || !cg->rows || !cg->vals ||
         pm_pricer_create(sc, arcs, &cg->pr) != PM_OK)
         return 0;
     cg->nunits = pm_pricer_units(cg->pr);
-    return 1;
+    cg->own_start = calloc((size_t)cg->nunits + 2, sizeof *cg->own_start);
+    return cg->own_start != NULL;
 }
 
 /* The master's duals as prices (>= 0). */
@@ -242,6 +515,8 @@ static void read_prices(pm_colgen *cg, const pm_scenario *sc)
         cg->price_sig[p] = cg->sibrow[p]
             ? fmax(0, -glp_get_row_dual(cg->lp, cg->sibrow[p])) : 0;
     }
+    for (int c = 0; c < cg->ncuts; c++)
+        cg->cut_price[c] = fmax(0, -glp_get_row_dual(cg->lp, cg->cut_row[c]));
 }
 
 /* One pricing round: smoothed towards the best bound's prices first; a
@@ -255,6 +530,9 @@ static int smoothed_round(pm_colgen *cg, const pm_scenario *sc,
             cg->sep[p] = a * cg->mu[p] + (1 - a) * cg->price[p];
             cg->sep_sig[p] = a * cg->sig[p] + (1 - a) * cg->price_sig[p];
         }
+        for (int c = 0; c < cg->ncuts; c++)
+            cg->cut_sep[c] = a * cg->cut_best[c] + (1 - a) * cg->cut_price[c];
+        price_cuts(cg, sc, cg->cut_sep);
         int added = price_round(cg, sc, arcs, 0);
         if (added != 0 || a == 0)
             return added;
@@ -263,7 +541,7 @@ static int smoothed_round(pm_colgen *cg, const pm_scenario *sc,
 
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
-                        double seconds, pm_colgen *cg)
+                        int cut_rounds, double seconds, pm_colgen *cg)
 {
     double t0 = pm_clock_seconds();
     memset(cg, 0, sizeof *cg);
@@ -283,6 +561,7 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
+    int separations = 0;
     for (int it = 0; it < max_iter; it++) {
         if (glp_simplex(cg->lp, &parm) != 0 || glp_get_status(cg->lp) != GLP_OPT)
             break;
@@ -295,13 +574,22 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
         /* within 1e-7 of the master: the last rounds only shuffle
          * degenerate duals (600 children: a hundred more rounds, half a
          * second, for a penny a week) */
+        int late = seconds > 0 && pm_clock_seconds() - t0 > seconds;
         if (!added || cg->master - cg->bound <= 1e-7 * fmax(1, fabs(cg->master))) {
+            /* the master is solved: cut it, or stop */
+            int cuts = separations < cut_rounds && !late ? separate(cg, sc) : 0;
+            if (cuts < 0)
+                return PM_ERR_NOMEM;
+            separations += cuts > 0;
+            if (cuts > 0)
+                continue;
             cg->converged = 1;
             break;
         }
-        if (seconds > 0 && pm_clock_seconds() - t0 > seconds)
+        if (late)
             break;
     }
+    price_cuts(cg, sc, cg->cut_best); /* for deltas at the best bound */
     return PM_OK;
 }
 
@@ -332,13 +620,16 @@ void pm_colgen_free(pm_colgen *cg, int env_lost)
     pm_pricer_free(cg->pr);
     cg->pr = NULL;
     double **d[] = {&cg->mu, &cg->sig, &cg->price, &cg->price_sig, &cg->sep,
-                    &cg->sep_sig, &cg->vals};
+                    &cg->sep_sig, &cg->vals, &cg->cut_price, &cg->cut_sep,
+                    &cg->cut_best, &cg->h, &cg->lhs, &cg->own_pi};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++) {
         free(*d[i]);
         *d[i] = NULL;
     }
     int **ip[] = {&cg->where, &cg->rows, &cg->sibrow, &cg->col_unit,
-                  &cg->col_off, &cg->col_where};
+                  &cg->col_off, &cg->col_where, &cg->cut_p, &cg->cut_m,
+                  &cg->cut_row, &cg->cut_head, &cg->cut_next, &cg->hoff,
+                  &cg->cut_u, &cg->own_start, &cg->own_p};
     for (size_t i = 0; i < sizeof ip / sizeof *ip; i++) {
         free(*ip[i]);
         *ip[i] = NULL;

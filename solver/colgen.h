@@ -14,6 +14,22 @@
  * prices; prices are smoothed towards the best bound's (Wentges) to damp
  * the usual zig-zag of the duals.
  *
+ * Once the master converges, rank-1 Chvatal-Gomory cuts on single
+ * capacity rows are added where the master breaks them: for placement p
+ * and 2 <= m <= capacity + 1, sum over columns of floor(a_p / m) x <=
+ * floor(capacity / m), a_p the column's children at p (at capacity 3, at
+ * most one household of two or more: the master's favourite fraction is
+ * one pair and half of another); and at an even capacity, the same row
+ * with one unit's own "= 1" row halved too: floor((a_p + 1) / 2) for that
+ * unit's columns, floor(a_p / 2) for the others <= capacity / 2 (at
+ * capacity 2: that unit there, or another's pair, not both).  A child
+ * alone pays only its own cuts; a sibling household of k at p pays
+ * floor(k / m) x the cut's price (and its own cuts' price when k is odd)
+ * in the groups' programme, and the bound subtracts price x right-hand
+ * side.  Generation then resumes, the bound exact for the master with its
+ * cuts (groups too large for the one-household programme pay nothing for
+ * cuts: still a bound, a weaker one).
+ *
  * Runs under the caller's GLPK hooks (model.c's error hook longjmps out
  * of GLPK failures): every block it allocates is held in pm_colgen, so
  * the caller can free it after such a jump. */
@@ -27,7 +43,7 @@ typedef struct pm_colgen {
     double master;  /* last master LP value (an upper bound on the dual) */
     double *mu;     /* nplacements: slot prices at the best bound        */
     double *sig;    /* nplacements: sibling-only prices there (0: none)  */
-    int iterations, columns;
+    int iterations, columns, ncuts;
     int converged;  /* the bound met the master's value                  */
     /* working state, freed by pm_colgen_free */
     pm_pricer *pr;
@@ -40,16 +56,31 @@ typedef struct pm_colgen {
     /* each column's unit and arrangement (where, per unit member) */
     int *col_unit, *col_off, *col_where;
     int colcap, nwhere, wherecap;
+    /* cuts (see above): placement, divisor, owner unit (-1: none), master
+     * row; master duals,
+     * pricing point and best bound's prices; per placement its first cut
+     * (-1: none), per cut the next at the same placement */
+    int *cut_p, *cut_m, *cut_u, *cut_row, *cut_head, *cut_next, cutcap;
+    double *cut_price, *cut_sep, *cut_best;
+    /* the cuts with an owner by unit, at the pricing point (price_cuts) */
+    int *own_start, *own_p;
+    double *own_pi;
+    int *hoff;      /* per placement: its k = 0 entry in h               */
+    double *h;      /* what k siblings at p pay at the pricing point     */
+    double *lhs;    /* separation scratch: per placement, per divisor    */
 } pm_colgen;
 
 /* Runs column generation from the prices mu0 (may be NULL) and the
  * arrangements of the assignment `start` (child -> placement or -1; may
- * be NULL), until the bound meets the master's value, max_iter rounds or
- * `seconds` (0: no limit).  PM_ERR_NOMEM on allocation failure; a master
+ * be NULL), until the bound meets the master's value and no cut is broken,
+ * max_iter rounds or `seconds` (0: no limit); at most cut_rounds
+ * separations (0: no cuts).  On return cg->pr prices
+ * the cuts at the best bound's prices (for pm_pricer_deltas with cg->mu,
+ * cg->sig).  PM_ERR_NOMEM on allocation failure; a master
  * that GLPK does not solve leaves the bound found so far. */
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
-                        double seconds, pm_colgen *cg);
+                        int cut_rounds, double seconds, pm_colgen *cg);
 /* mask (one per arc) marks the arcs that the last master solution uses:
  * what the relaxation says the answer is built from.  All zero when no
  * master was solved. */

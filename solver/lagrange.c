@@ -49,6 +49,17 @@ typedef struct lctx {
      * at p costs mu[p] + sig[p], a household of two or more siblings there
      * earns back sibling_only * sig[p] */
     const double *sig;
+    /* priced cuts (column generation's rank-1 cuts on capacity rows), or
+     * NULL: h[hoff[p] + k] is what a household of k siblings at p (pinned
+     * ones included) pays for them, 0 <= k <= capacity */
+    const double *h;
+    const int *hoff;
+    /* cuts one unit owns (a capacity row with that unit's own row), or
+     * NULL: unit u's are own_p[i], own_pi[i] for own_start[u] <= i <
+     * own_start[u + 1]; an odd number of the unit's children at p pays
+     * own_pi (on top of h) */
+    const int *own_start, *own_p;
+    const double *own_pi;
     /* seq_dp: G[S], and the household put at step j on the way to S */
     double *G;
     unsigned char *choice; /* kmax * 2^SEQ_MAX */
@@ -68,6 +79,24 @@ static double pair_bonus(const lctx *L, int p, int size)
 {
     return L->sig && size >= 2 ? L->sig[p] * L->sc->placements[p].sibling_only
                                : 0;
+}
+
+/* What k siblings together at p pay for the cuts on p's row. */
+static double cut_price(const lctx *L, int p, int k)
+{
+    return L->h && k <= L->sc->placements[p].capacity ? L->h[L->hoff[p] + k]
+                                                       : 0;
+}
+
+/* What unit `unit` pays for its own cuts with k of its children at p. */
+static double own_price(const lctx *L, int unit, int p, int k)
+{
+    double v = 0;
+    for (int i = L->own_start && (k & 1) ? L->own_start[unit] : 0;
+         L->own_start && (k & 1) && i < L->own_start[unit + 1]; i++)
+        if (L->own_p[i] == p)
+            v += L->own_pi[i];
+    return v;
 }
 
 /* mu . capacity, plus sig . (capacity - sibling_only): the constant of
@@ -239,6 +268,18 @@ static void subset_costs(const lctx *L, const gunit *u, int j, const double *mu,
         for (unsigned S = 1; S <= full; S++)
             if (cs[S] < BIG)
                 cs[S] -= pair_bonus(L, p, q + popcount(S));
+    /* the pinned ones' share: eval_group.  Only for one household per
+     * placement (seq_dp): two at one placement could pay more than the
+     * siblings there together (floor is not additive), while paying
+     * nothing is always a bound */
+    if ((L->h || L->own_start) && u->n <= SEQ_MAX) {
+        int unit = L->nsingle + (int)(u - L->g);
+        double base = cut_price(L, p, q) + own_price(L, unit, p, q);
+        for (unsigned S = 1; S <= full; S++)
+            if (cs[S] < BIG)
+                cs[S] += cut_price(L, p, q + popcount(S)) +
+                         own_price(L, unit, p, q + popcount(S)) - base;
+    }
 }
 
 /* blk[S]: cheapest single household for S (a new one pays lambda). */
@@ -413,6 +454,15 @@ static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
         if (i > 0 && u->pinned_at[i] == u->pinned_at[i - 1] &&
             (i < 2 || u->pinned_at[i - 2] != u->pinned_at[i]))
             pinned -= pair_bonus(L, u->pinned_at[i], 2);
+        /* the last pinned sibling at a place: their cuts' share */
+        int q = 1;
+        while (q <= i && u->pinned_at[i - q] == u->pinned_at[i])
+            q++;
+        if (u->n <= SEQ_MAX &&
+            (i + 1 == u->npinned || u->pinned_at[i + 1] != u->pinned_at[i]))
+            pinned += cut_price(L, u->pinned_at[i], q) +
+                      own_price(L, L->nsingle + (int)(u - L->g),
+                                u->pinned_at[i], q);
     }
     if (u->n == 0)
         return pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
@@ -441,22 +491,26 @@ double pm_alone_sibling_share(const pm_scenario *sc, int c, int p)
 
 /* A slot's price for a child handled alone: mu, plus sig times its share
  * of the sibling-only row (pm_alone_sibling_share). */
-static double alone_price(const lctx *L, const double *mu, int c, int p)
+static double alone_price(const lctx *L, const double *mu, int unit, int p)
 {
+    int c = L->single[unit];
     double share = L->sig ? pm_alone_sibling_share(L->sc, c, p) : 0;
-    return mu[p] + (share != 0 ? share * L->sig[p] : 0);
+    return mu[p] + (share != 0 ? share * L->sig[p] : 0) +
+           own_price(L, unit, p, 1);
 }
 
-/* Best priced option of a child alone; *best_arc = -1 when unmatched. */
-static double single_value(const lctx *L, int c, const double *mu,
+/* Best priced option of the child alone in unit `unit`; *best_arc = -1
+ * when unmatched. */
+static double single_value(const lctx *L, int unit, const double *mu,
                            int *best_arc)
 {
     const pm_arcs *a = L->arcs;
+    int c = L->single[unit];
     int pinned = L->sc->children[c].stay;
     double best = pinned ? BIG : L->U;
     *best_arc = -1;
     for (int i = a->start[c]; i < a->start[c + 1]; i++) {
-        double v = a->cost[i] + alone_price(L, mu, c, a->place[i]);
+        double v = a->cost[i] + alone_price(L, mu, unit, a->place[i]);
         if (v < best)
             best = v, *best_arc = i;
     }
@@ -471,7 +525,7 @@ static double evaluate(lctx *L, const double *mu)
     memset(L->usage, 0, (size_t)sc->nplacements * sizeof(double));
     for (int i = 0; i < L->nsingle; i++) {
         int arc;
-        total += single_value(L, L->single[i], mu, &arc);
+        total += single_value(L, i, mu, &arc);
         if (arc >= 0)
             L->usage[L->arcs->place[arc]] += 1;
     }
@@ -621,11 +675,11 @@ static void all_deltas(lctx *L, const double *mu, double *delta)
     const pm_arcs *a = L->arcs;
     for (int i = 0; i < L->nsingle; i++) {
         int c = L->single[i], best;
-        double v = single_value(L, c, mu, &best);
+        double v = single_value(L, i, mu, &best);
         if (L->sc->children[c].stay)
             continue;
         for (int j = a->start[c]; j < a->start[c + 1]; j++) {
-            double d = a->cost[j] + alone_price(L, mu, c, a->place[j]) - v;
+            double d = a->cost[j] + alone_price(L, mu, i, a->place[j]) - v;
             delta[j] = d > 0 ? d : 0;
         }
     }
@@ -774,7 +828,7 @@ double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
     L->sig = sig;
     if (u < L->nsingle) {
         int arc;
-        double v = single_value(L, L->single[u], mu, &arc);
+        double v = single_value(L, u, mu, &arc);
         where[0] = arc >= 0 ? L->arcs->place[arc] : -1;
         return v;
     }
@@ -783,6 +837,17 @@ double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
     for (int i = 0; i < g->npinned; i++)
         where[g->n + i] = L->sc->children[g->member[g->n + i]].current;
     return v;
+}
+
+void pm_pricer_set_cuts(pm_pricer *pr, const double *h, const int *hoff,
+                        const int *own_start, const int *own_p,
+                        const double *own_pi)
+{
+    pr->L.h = h;
+    pr->L.hoff = hoff;
+    pr->L.own_start = own_start;
+    pr->L.own_p = own_p;
+    pr->L.own_pi = own_pi;
 }
 
 double pm_pricer_capacity_term(pm_pricer *pr, const double *mu,

@@ -53,6 +53,17 @@ int pm_pricer_members(const pm_pricer *pr, int u, const int **members);
  * placement); larger ones by a relaxation. */
 double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
                       const double *sig, int *where);
+/* Prices for cuts on the capacity rows, used by every later call until
+ * set again (NULL: none): h[hoff[p] + k], 0 <= k <= capacity of p, is what
+ * a household of k siblings at p pays (h[hoff[p] + 0] and + 1 must be 0:
+ * children alone pay only their own cuts).  Unit u's own cuts (own_start
+ * NULL: none) are own_p[i], own_pi[i] for own_start[u] <= i <
+ * own_start[u + 1]: an odd number of u's children at own_p[i] pays
+ * own_pi[i] more.  The arrays are the caller's and must outlive their
+ * use. */
+void pm_pricer_set_cuts(pm_pricer *pr, const double *h, const int *hoff,
+                        const int *own_start, const int *own_p,
+                        const double *own_pi);
 double pm_pricer_capacity_term(pm_pricer *pr, const double *mu,
                                const double *sig);
 /* The coefficient of child c's slot at p in p's sibling-only row when c

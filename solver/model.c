@@ -33,6 +33,9 @@
  * quick search left it no time at all behind the generation. */
 #define LAGRANGE_ITERATIONS 2000
 #define COLGEN_ROUNDS 1000
+/* separations of cuts in the master (colgen.h): each is a few more rounds
+ * of generation; on the bundled borough the first finds nearly all */
+#define COLGEN_CUT_ROUNDS 20
 #define COLGEN_SHARE 0.25
 /* Arcs within this fraction of the bound of their unit's best make up
  * the quick search: small enough for its LP to solve in seconds. */
@@ -225,8 +228,9 @@ static int ms_left(const solve_ctx *X, double t0)
  * in the problem object. */
 void pm_model_tuning_init(pm_model_tuning *t)
 {
-    *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .quick = 1, .lns = 1,
-                           .rc_fixing = 1, .cuts = 1, .primal = 1};
+    *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
+                           .quick = 1, .lns = 1, .rc_fixing = 1, .cuts = 1,
+                           .primal = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -771,6 +775,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
     pm_colgen *cg = &X->cg;
     double t0 = pm_clock_seconds();
     pm_status st = pm_colgen_run(sc, arcs, lg->mu, start, COLGEN_ROUNDS,
+                                 X->tune.master_cuts ? COLGEN_CUT_ROUNDS : 0,
                                  seconds, cg);
     double *d = st == PM_OK ? own(X, malloc(((size_t)arcs->count + 1) *
                                             sizeof *d)) : NULL;
@@ -799,8 +804,8 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
             pm_colgen_support(cg, arcs, X->support);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: column generation bound %.2f "
-                    "(master %.2f, %d rounds, %d columns%s, %.2f s)\n",
-                    cg->bound, cg->master, cg->iterations, cg->columns,
+                    "(master %.2f, %d rounds, %d columns, %d cuts%s, %.2f s)\n",
+                    cg->bound, cg->master, cg->iterations, cg->columns, cg->ncuts,
                     cg->converged ? ", converged" : "",
                     pm_clock_seconds() - t0);
     }

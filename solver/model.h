@@ -24,6 +24,8 @@ typedef struct pm_model_tuning {
                       zero prices, the trivial bound)                        */
     int colgen;    /* column generation over group arrangements: the exact
                       Lagrangian dual, sibling-only rows included            */
+    int master_cuts; /* rank-1 cuts on the capacity rows of the column
+                      generation master (colgen.h)                           */
     int quick;     /* the relaxation-guided and quick searches over the
                       arcs the prices favour                                 */
     int lns;       /* neighbourhood search on the incumbent                  */

@@ -669,6 +669,78 @@ static void test_greedy_complete(void **state)
     pm_scenario_free(sc);
 }
 
+/* Two sibling pairs, P (capacity 3, 100 a week) and Q (1000): one pair
+ * fits at P with one of the other pair (200 + 100 + 1000 + a 450 split =
+ * 1750, the optimum).  Column generation alone stops at 1300: the master
+ * takes one pair at P and half of the other (2 + 1 = 3 places), the rest
+ * of it at Q.  The cut "at most floor(3 / 2) = 1 household of two or more
+ * at P" removes that and the root bound is the optimum. */
+static void test_cut_closes_pair_gap(void **state)
+{
+    (void)state;
+    pm_scenario *sc = load(
+        "{'format': 'placematch-scenario/1',"
+        " 'policy': {'sibling_split_week': 450},"
+        " 'placements': ["
+        "  {'id': 'P', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 3, 'weekly_cost': 100},"
+        "  {'id': 'Q', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 4, 'weekly_cost': 1000}],"
+        " 'children': ["
+        "  {'id': 'A1', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'A'},"
+        "  {'id': 'A2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'A'},"
+        "  {'id': 'B1', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'B'},"
+        "  {'id': 'B2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'B'}"
+        " ]}");
+    pm_result *res = NULL;
+    pm_error err;
+    assert_int_equal(pm_solve(sc, NULL, &res, &err), PM_OK);
+    assert_int_equal(pm_result_status(res), PM_SOL_OPTIMAL);
+    assert_close(pm_result_objective(res), 1750, 1e-6);
+    pm_solver_stats st;
+    pm_result_solver_stats(res, &st);
+    assert_close(st.root_bound, 1750, 1e-6);
+    pm_result_free(res);
+    pm_scenario_free(sc);
+}
+
+/* One pair, one older child S, P (capacity 2, 100 a week), Q (1000, too
+ * young for S) and R (5000, S's only other place).  Optimum: S at P, the
+ * pair split between P and Q: 100 + 100 + 1000 + 450 = 1650.  Column
+ * generation alone reaches 1200: S at P with half the pair there
+ * (1 + 1 = 2 places) and half at Q.  At most one household of two at P
+ * does not cut that off; "S at P, or another's pair at P, not both" (P's
+ * row and S's own row, halved) does, and the root bound is the optimum. */
+static void test_owned_cut_closes_gap(void **state)
+{
+    (void)state;
+    pm_scenario *sc = load(
+        "{'format': 'placematch-scenario/1',"
+        " 'policy': {'sibling_split_week': 450},"
+        " 'placements': ["
+        "  {'id': 'P', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 2, 'weekly_cost': 100},"
+        "  {'id': 'Q', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 4, 'age_max': 10, 'weekly_cost': 1000},"
+        "  {'id': 'R', 'type': 't', 'location': {'lat': 54.0, 'lon': -1.0},"
+        "   'capacity': 1, 'weekly_cost': 5000}],"
+        " 'children': ["
+        "  {'id': 'A1', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'A'},"
+        "  {'id': 'A2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'A'},"
+        "  {'id': 'S', 'age': 12, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}}"
+        " ]}");
+    pm_result *res = NULL;
+    pm_error err;
+    assert_int_equal(pm_solve(sc, NULL, &res, &err), PM_OK);
+    assert_int_equal(pm_result_status(res), PM_SOL_OPTIMAL);
+    assert_close(pm_result_objective(res), 1650, 1e-6);
+    pm_solver_stats st;
+    pm_result_solver_stats(res, &st);
+    assert_close(st.root_bound, 1650, 1e-6);
+    pm_result_free(res);
+    pm_scenario_free(sc);
+}
+
 static void test_solve_hand_worked(void **state)
 {
     (void)state;
@@ -818,6 +890,8 @@ int main(void)
         cmocka_unit_test(test_evaluate_nobody_placed),
         cmocka_unit_test(test_check_assignment),
         cmocka_unit_test(test_greedy_complete),
+        cmocka_unit_test(test_cut_closes_pair_gap),
+        cmocka_unit_test(test_owned_cut_closes_gap),
         cmocka_unit_test(test_solve_hand_worked),
         cmocka_unit_test(test_result_outlives_scenario),
         cmocka_unit_test(test_solve_arguments),
