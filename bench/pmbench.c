@@ -125,10 +125,10 @@ static int has_flag(int argc, char **argv, int from, const char *name)
 static int parse_without(const char *list, pm_model_tuning *t)
 {
     static const char *const names[] = {"lagrange", "colgen", "master_cuts",
-                                        "quick", "lns", "rc_fixing", "cuts",
-                                        "primal"};
-    int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->quick,
-                    &t->lns, &t->rc_fixing, &t->cuts, &t->primal};
+                                        "master_ip", "quick", "lns",
+                                        "rc_fixing", "cuts", "primal"};
+    int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
+                    &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {

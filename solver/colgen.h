@@ -81,6 +81,13 @@ typedef struct pm_colgen {
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
                         int cut_rounds, double seconds, pm_colgen *cg);
+/* The master as an integer programme over the columns it has (one
+ * arrangement per unit, its cuts kept), solved by GLPK within `seconds`
+ * (0: no limit): each child's placement (-1: unmatched) in assign.
+ * Returns 1 when it found one.  The master leaves avoid rows out, so the
+ * caller checks the assignment. */
+int pm_colgen_integer(const pm_colgen *cg, const pm_scenario *sc,
+                      double seconds, int *assign);
 /* mask (one per arc) marks the arcs that the last master solution uses:
  * what the relaxation says the answer is built from.  All zero when no
  * master was solved. */

@@ -26,6 +26,8 @@ typedef struct pm_model_tuning {
                       Lagrangian dual, sibling-only rows included            */
     int master_cuts; /* rank-1 cuts on the capacity rows of the column
                       generation master (colgen.h)                           */
+    int master_ip; /* the master as an integer programme over its columns,
+                      for an incumbent                                       */
     int quick;     /* the relaxation-guided and quick searches over the
                       arcs the prices favour                                 */
     int lns;       /* neighbourhood search on the incumbent                  */
