@@ -65,7 +65,7 @@ lines = ["<!-- throughput: written by bench/throughput.py -->",
          f"`{a.file}`, cohort `{a.cohort}`"
          + (f", shard {a.shard}" if a.shard != "1/1" else ", every mix")
          + f", warm starts (the default), each solve stopped at {a.limit} s or "
-         f"at a gap of {float(a.gap):.0%}, whichever comes first.  One run per "
+         f"at a gap of {100 * float(a.gap):g}%, whichever comes first.  One run per "
          f"thread count, one after the other, on this machine ({os.cpu_count()} "
          f"CPUs), commit `{head[:7]}`.  Wall time includes the baseline "
          "(solved first with 4x the limit).  Speed-up and efficiency are "

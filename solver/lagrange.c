@@ -91,9 +91,10 @@ static double cut_price(const lctx *L, int p, int k)
 /* What unit `unit` pays for its own cuts with k of its children at p. */
 static double own_price(const lctx *L, int unit, int p, int k)
 {
+    if (!L->own_start || !(k & 1))
+        return 0;
     double v = 0;
-    for (int i = L->own_start && (k & 1) ? L->own_start[unit] : 0;
-         L->own_start && (k & 1) && i < L->own_start[unit + 1]; i++)
+    for (int i = L->own_start[unit]; i < L->own_start[unit + 1]; i++)
         if (L->own_p[i] == p)
             v += L->own_pi[i];
     return v;

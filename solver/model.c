@@ -235,8 +235,8 @@ static int ms_left(const solve_ctx *X, double t0)
 void pm_model_tuning_init(pm_model_tuning *t)
 {
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
-                           .master_ip = 1, .quick = 1, .lns = 1, .rc_fixing = 1, .cuts = 1,
-                           .primal = 1};
+                           .master_ip = 1, .quick = 1, .lns = 1,
+                           .rc_fixing = 1, .cuts = 1, .primal = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -415,7 +415,6 @@ static void offer(const pm_scenario *sc, const int *cand, int *best,
     }
 }
 
-/* 1 when child c may go to placement p: (c, p) is one of its arcs. */
 /* The caller's warm start (opts->start), kept when it beats the built-in
  * one.  Children it puts where they no longer have an arc (a mix's removed
  * placement, say) are placed again by the greedy around the others; a start
