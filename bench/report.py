@@ -748,17 +748,17 @@ def growth(w, rows, s):
           "arc columns) is the cost and branching barely moves the bound.")
     w("The relaxation shows how cheap the assignment part alone is (the LEMON "
       "column) and how much of the objective it explains (relax. / objective): "
-      "the sibling-split term and its linking rows are what the LP handles "
-      "badly.  What would carry "
-      "it further: a bound that prices whole sibling-group arrangements "
-      "(Lagrangian relaxation of the capacity rows with the per-group "
-      "subproblem solved exactly, or column generation over group "
-      "arrangements, i.e. branch-and-price), so the LP is a flow plus a few "
-      "hundred group columns instead of every arc; decomposition into "
-      "independent parts of the compatibility graph (the regional profile "
-      "is five boroughs); reduced-cost fixing against a strong incumbent to "
-      "shrink the arc set before branching; and warm-started dual simplex "
-      "between nodes.\n")
+      "the sibling-split term is what the bound handles badly.  placematch's "
+      "bound is column generation over whole sibling-group arrangements with "
+      "rank-1 cuts on single capacity rows (docs/SOLVER.md); what is left of "
+      "the gap is that bound's (fractional cycles through several small "
+      "placements, which single-row cuts do not cut off), and at regional "
+      "size the generation does not converge within its share of the limit, "
+      "so no cuts are added there.  What would carry it further: cuts over "
+      "several capacity rows (zero-half or subset-row, priced in the group "
+      "programme by a parity bit), branch-and-price instead of GLPK's search "
+      "over every arc, and decomposition into independent parts of the "
+      "compatibility graph (the regional profile is five boroughs).\n")
 
 
 def panel(w, sug, s):

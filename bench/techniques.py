@@ -10,7 +10,7 @@ bench/RESULTS.md (between its markers, which bench/report.py keeps).
 Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
 regional profile).  Techniques (solver/model.h, pm_model_tuning):
-lagrange, colgen, quick, lns, rc_fixing, cuts, primal.
+lagrange, colgen, master_cuts, master_ip, quick, lns, rc_fixing, cuts, primal.
 """
 import argparse, json, os, subprocess, time
 

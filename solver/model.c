@@ -816,11 +816,13 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
     }
     /* GLPK finds no integer point of the bundled borough's master in half
      * a second: under shorter shares (a 2 s commissioning solve) the time
-     * goes to the searches instead */
+     * goes to the searches instead; and a master that has not converged
+     * (a region under a 20 s limit) holds too few columns to be worth it */
     double limit = X->opts->time_limit;
     double ip_seconds = limit > 0 ? fmin(MASTER_IP_SECONDS, MASTER_IP_SHARE * limit)
                                   : MASTER_IP_SECONDS;
-    if (st == PM_OK && X->tune.master_ip && best && ip_seconds >= MASTER_IP_MIN) {
+    if (st == PM_OK && X->tune.master_ip && best && cg->converged &&
+        ip_seconds >= MASTER_IP_MIN) {
         int *ip = own(X, malloc(((size_t)sc->nchildren + 1) * sizeof *ip));
         double t1 = pm_clock_seconds();
         if (!ip)
