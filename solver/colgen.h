@@ -57,9 +57,9 @@ typedef struct pm_colgen {
     int *col_unit, *col_off, *col_where;
     int colcap, nwhere, wherecap;
     /* cuts (see above): placement, divisor, owner unit (-1: none), master
-     * row; master duals,
-     * pricing point and best bound's prices; per placement its first cut
-     * (-1: none), per cut the next at the same placement */
+     * row; master duals, pricing point and best bound's prices; per
+     * placement its first cut (-1: none), per cut the next at the same
+     * placement */
     int *cut_p, *cut_m, *cut_u, *cut_row, *cut_head, *cut_next, cutcap;
     double *cut_price, *cut_sep, *cut_best;
     /* the cuts with an owner by unit, at the pricing point (price_cuts) */
@@ -74,10 +74,10 @@ typedef struct pm_colgen {
  * arrangements of the assignment `start` (child -> placement or -1; may
  * be NULL), until the bound meets the master's value and no cut is broken,
  * max_iter rounds or `seconds` (0: no limit); at most cut_rounds
- * separations (0: no cuts).  On return cg->pr prices
- * the cuts at the best bound's prices (for pm_pricer_deltas with cg->mu,
- * cg->sig).  PM_ERR_NOMEM on allocation failure; a master
- * that GLPK does not solve leaves the bound found so far. */
+ * separations (0: no cuts).  On return cg->pr prices the cuts at the best
+ * bound's prices (for pm_pricer_deltas with cg->mu, cg->sig).
+ * PM_ERR_NOMEM on allocation failure; a master that GLPK does not solve
+ * leaves the bound found so far. */
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
                         int cut_rounds, double seconds, pm_colgen *cg);
