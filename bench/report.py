@@ -783,7 +783,10 @@ def panel(w, sug, s):
 
 
 def mixes_section(w, mx, s):
-    w("## Mix evaluations per second\n")
+    w("## Mix evaluations per second (smoke run)\n")
+    w("A 30 s smoke run at the library's defaults, kept to show the suite "
+      "can run the mixes; the measurement over 1,000+ mixes at 1 and 2 "
+      "threads is \"Mix throughput\" below (bench/throughput.py).\n")
     if not mx["file"]:
         w("**Not available**: `%s` is not in the tree (`placematch mixes` %s).\n"
           % (mx["path"], "exists" if mx["cli"] else "is not built either"))
