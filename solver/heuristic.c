@@ -203,8 +203,24 @@ static void place_rest(greedy *G, order_key *keys)
         place_single(G, keys[i].child);
 }
 
-/* The others are placed first, so that the counts and the unlocked
- * sibling-only places are right. */
+/* Counts the children already placed, and per placement the sibling groups
+ * with two or more of them there (which unlock its sibling-only places). */
+static void count_placed(greedy *G)
+{
+    const pm_scenario *sc = G->sc;
+    for (int c = 0; c < sc->nchildren; c++)
+        if (G->assign[c] >= 0)
+            G->count[G->assign[c]]++;
+    for (int g = 0; g < sc->ngroups; g++)
+        for (int i = sc->group_start[g]; i < sc->group_start[g + 1]; i++) {
+            int p = G->assign[sc->group_member[i]], first = p >= 0;
+            for (int j = sc->group_start[g]; j < i && first; j++)
+                first = G->assign[sc->group_member[j]] != p;
+            if (first && members_at(G, g, p) >= 2)
+                G->unlocks[p]++;
+        }
+}
+
 pm_status pm_greedy_complete(const pm_scenario *sc, const pm_arcs *arcs,
                              const double *price, int *assign, int *feasible)
 {
@@ -216,12 +232,7 @@ pm_status pm_greedy_complete(const pm_scenario *sc, const pm_arcs *arcs,
     order_key *keys = malloc(nkeys * sizeof *keys);
     pm_status st = G.count && G.unlocks && keys ? PM_OK : PM_ERR_NOMEM;
     if (st == PM_OK) {
-        for (int c = 0; c < sc->nchildren; c++) {
-            int p = assign[c];
-            assign[c] = -1;
-            if (p >= 0)
-                place(&G, c, p);
-        }
+        count_placed(&G);
         place_groups(&G, keys);
         place_rest(&G, keys);
         char msg[256];

@@ -658,6 +658,15 @@ static void test_greedy_complete(void **state)
     assert_int_equal(assign[1], K);
     assert_int_equal(assign[2], H); /* D has one place left, K one */
     assert_int_equal(assign[3], H);
+    /* the group already at H unlocks H's sibling-only places: after A
+     * takes K, B gets H's third place (500) rather than D (900) */
+    int grouped[4] = {-1, -1, H, H};
+    assert_int_equal(pm_greedy_complete(sc, &arcs, NULL, grouped, &ok), PM_OK);
+    assert_true(ok);
+    assert_int_equal(grouped[0], K);
+    assert_int_equal(grouped[1], H);
+    assert_int_equal(grouped[2], H);
+    assert_int_equal(grouped[3], H);
     /* from scratch the greedy puts the group first, then A and B */
     int fresh[4];
     assert_int_equal(pm_greedy(sc, &arcs, NULL, fresh, &ok), PM_OK);
