@@ -1,7 +1,8 @@
 /*
  * test_compat: distance, the compatibility rules, arc costs, the figures of
- * an assignment, and the result JSON of a hand-worked scenario
- * (spec/MODEL.md, spec/FORMAT.md).
+ * an assignment, the greedy completing a partial assignment, the root
+ * bound with each family of the master's cuts (solver/colgen.h), and the
+ * result JSON of a hand-worked scenario (spec/MODEL.md, spec/FORMAT.md).
  *
  * Every expected figure here is worked out by hand in the comments (miles
  * from the haversine formula with R = 3958.8, as MODEL.md defines it).
