@@ -401,16 +401,23 @@ static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
     free(count);
 }
 
+/* The objective of an assignment (MODEL.md's, from evaluate.c). */
+static double objective_of(const pm_scenario *sc, const int *assign)
+{
+    pm_totals t;
+    pm_kpis k;
+    pm_evaluate(sc, assign, &t, &k, NULL);
+    return t.objective;
+}
+
 /* Keeps cand (a feasible assignment) when it beats the best so far. */
 static void offer(const pm_scenario *sc, const int *cand, int *best,
                   double *best_obj, int *have_best)
 {
-    pm_totals t;
-    pm_kpis k;
-    pm_evaluate(sc, cand, &t, &k, NULL);
-    if (!*have_best || t.objective < *best_obj) {
+    double obj = objective_of(sc, cand);
+    if (!*have_best || obj < *best_obj) {
         memcpy(best, cand, (size_t)sc->nchildren * sizeof *cand);
-        *best_obj = t.objective;
+        *best_obj = obj;
         *have_best = 1;
     }
 }
@@ -433,13 +440,7 @@ static pm_status offer_start(const pm_scenario *sc, const pm_arcs *arcs,
                       ? start[c] : -1;
     pm_status st = pm_greedy_complete(sc, arcs, NULL, fill, &ok);
     if (st == PM_OK && ok) {
-        double best_obj = NAN;
-        if (*have_best) {
-            pm_totals t;
-            pm_kpis k;
-            pm_evaluate(sc, best, &t, &k, NULL);
-            best_obj = t.objective;
-        }
+        double best_obj = *have_best ? objective_of(sc, best) : NAN;
         offer(sc, fill, best, &best_obj, have_best);
     }
     free(fill);
@@ -483,10 +484,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         for (int c = 0; c < sc->nchildren; c++)
             best[c] = -1;
         *have_best = 1;
-        pm_totals t;
-        pm_kpis k;
-        pm_evaluate(sc, best, &t, &k, NULL);
-        *best_obj = X->bound = t.objective;
+        *best_obj = X->bound = objective_of(sc, best);
         out->status = PM_SOL_OPTIMAL;
         return 1;
     }
@@ -829,14 +827,10 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
             st = PM_ERR_NOMEM;
         else if (pm_colgen_integer(cg, sc, ip_seconds, ip))
             st = offer_start(sc, arcs, ip, best, have_best);
-        if (X->opts->verbose && ip) {
-            pm_totals t;
-            pm_kpis k;
-            pm_evaluate(sc, best, &t, &k, NULL);
+        if (X->opts->verbose && ip)
             fprintf(stderr, "placematch: master as an integer programme: "
-                    "incumbent %.2f (%.2f s)\n", t.objective,
+                    "incumbent %.2f (%.2f s)\n", objective_of(sc, best),
                     pm_clock_seconds() - t1);
-        }
         release(X, ip);
     }
     release(X, d);
@@ -851,13 +845,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                const pm_arcs *arcs, int *best, int have_best,
                                pm_model_result *out, double t0)
 {
-    double best_obj = NAN;
-    pm_totals t;
-    pm_kpis k;
-    if (have_best) {
-        pm_evaluate(sc, best, &t, &k, NULL);
-        best_obj = t.objective;
-    }
+    double best_obj = have_best ? objective_of(sc, best) : NAN;
     double ub = have_best ? best_obj
                           : sc->policy.unmatched_week * (sc->nchildren + 1) +
                                 sc->policy.sibling_split_week * sc->nchildren;
@@ -883,10 +871,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         pm_lagrange_free(lg);
         return PM_ERR_NOMEM;
     }
-    if (have_best) { /* the master's integer programme may have bettered it */
-        pm_evaluate(sc, best, &t, &k, NULL);
-        best_obj = t.objective;
-    }
+    if (have_best) /* the master's integer programme may have bettered it */
+        best_obj = objective_of(sc, best);
     double lb = lg->bound, tol = 1e-6 * fmax(1, fabs(lb));
     out->root_bound = lb;
     if (X->opts->verbose)
