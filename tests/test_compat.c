@@ -679,6 +679,22 @@ static void test_greedy_complete(void **state)
     pm_scenario_free(sc);
 }
 
+/* Solves sc (and frees it): proven optimal at `optimum`, and the root
+ * bound (column generation with the master's cuts) already there. */
+static void assert_root_bound_is_optimum(pm_scenario *sc, double optimum)
+{
+    pm_result *res = NULL;
+    pm_error err;
+    assert_int_equal(pm_solve(sc, NULL, &res, &err), PM_OK);
+    assert_int_equal(pm_result_status(res), PM_SOL_OPTIMAL);
+    assert_close(pm_result_objective(res), optimum, 1e-6);
+    pm_solver_stats st;
+    pm_result_solver_stats(res, &st);
+    assert_close(st.root_bound, optimum, 1e-6);
+    pm_result_free(res);
+    pm_scenario_free(sc);
+}
+
 /* Two sibling pairs, P (capacity 3, 100 a week) and Q (1000): one pair
  * fits at P with one of the other pair (200 + 100 + 1000 + a 450 split =
  * 1750, the optimum).  Column generation alone stops at 1300: the master
@@ -702,16 +718,7 @@ static void test_cut_closes_pair_gap(void **state)
         "  {'id': 'B1', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'B'},"
         "  {'id': 'B2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'B'}"
         " ]}");
-    pm_result *res = NULL;
-    pm_error err;
-    assert_int_equal(pm_solve(sc, NULL, &res, &err), PM_OK);
-    assert_int_equal(pm_result_status(res), PM_SOL_OPTIMAL);
-    assert_close(pm_result_objective(res), 1750, 1e-6);
-    pm_solver_stats st;
-    pm_result_solver_stats(res, &st);
-    assert_close(st.root_bound, 1750, 1e-6);
-    pm_result_free(res);
-    pm_scenario_free(sc);
+    assert_root_bound_is_optimum(sc, 1750);
 }
 
 /* One pair, one older child S, P (capacity 2, 100 a week), Q (1000, too
@@ -739,16 +746,7 @@ static void test_owned_cut_closes_gap(void **state)
         "  {'id': 'A2', 'age': 9, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}, 'sibling_group': 'A'},"
         "  {'id': 'S', 'age': 12, 'sex': 'F', 'home': {'lat': 54.0, 'lon': -1.0}}"
         " ]}");
-    pm_result *res = NULL;
-    pm_error err;
-    assert_int_equal(pm_solve(sc, NULL, &res, &err), PM_OK);
-    assert_int_equal(pm_result_status(res), PM_SOL_OPTIMAL);
-    assert_close(pm_result_objective(res), 1650, 1e-6);
-    pm_solver_stats st;
-    pm_result_solver_stats(res, &st);
-    assert_close(st.root_bound, 1650, 1e-6);
-    pm_result_free(res);
-    pm_scenario_free(sc);
+    assert_root_bound_is_optimum(sc, 1650);
 }
 
 static void test_solve_hand_worked(void **state)
