@@ -2,8 +2,10 @@
 (bench/techniques.py, bench/warm.py), between markers that bench/report.py
 keeps when it rewrites the rest."""
 import os
+import subprocess
 
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
 TAGS = ("techniques-before", "techniques", "warm-start", "throughput")
 
 
@@ -34,3 +36,23 @@ def write_section(tag, block):
         text = text[:i] + block + "\n" + text[i:] if i >= 0 else text + "\n" + block
     with open(RESULTS, "w") as f:
         f.write(text)
+
+
+def mixes_setup(ap):
+    """The options the mix benchmarks share (--cohort, --build, --file) added
+    to ap, then parsed; runs from the repository root.  Returns (args, the
+    placematch command, the work folder, made if missing)."""
+    ap.add_argument("--cohort", default="base")
+    ap.add_argument("--build", default="build-bench")
+    ap.add_argument("--file", default="examples/commissioning.json")
+    a = ap.parse_args()
+    os.chdir(ROOT)
+    work = os.path.join(a.build, "work")
+    os.makedirs(work, exist_ok=True)
+    return a, os.path.join(a.build, "placematch"), work
+
+
+def commit():
+    """The checked-out commit, "hash subject", for a section's text."""
+    return subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip()

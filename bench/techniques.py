@@ -67,8 +67,7 @@ for label, path, gen in instances:
     for name, r in runs:
         rows.append((label, name, r, best))
 
-head = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
-                      text=True).stdout.strip()
+head = sections.commit()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
                        capture_output=True, text=True).stdout.strip()
 load = os.getloadavg()

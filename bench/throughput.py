@@ -23,15 +23,7 @@ ap.add_argument("--threads", default="1,2")
 ap.add_argument("--limit", default="2")
 ap.add_argument("--gap", default="0.01")
 ap.add_argument("--shard", default="1/1")
-ap.add_argument("--cohort", default="base")
-ap.add_argument("--build", default="build-bench")
-ap.add_argument("--file", default="examples/commissioning.json")
-a = ap.parse_args()
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.chdir(root)
-pm = os.path.join(a.build, "placematch")
-work = os.path.join(a.build, "work")
-os.makedirs(work, exist_ok=True)
+a, pm, work = sections.mixes_setup(ap)
 
 
 def run(threads):
@@ -57,8 +49,7 @@ def pct(v, q):
 runs = {t: run(t) for t in a.threads.split(",")}
 first = runs[a.threads.split(",")[0]]
 base_rate = len(first["ev"]) / first["wall"]
-head = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
-                      text=True).stdout.strip()
+head = sections.commit()
 lines = ["<!-- throughput: written by bench/throughput.py -->",
          "## Mix throughput",
          "",

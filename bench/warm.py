@@ -15,15 +15,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--limits", default="2,10")
 ap.add_argument("--shard", default="1/48")
 ap.add_argument("--threads", default="2")
-ap.add_argument("--cohort", default="base")
-ap.add_argument("--build", default="build-bench")
-ap.add_argument("--file", default="examples/commissioning.json")
-a = ap.parse_args()
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.chdir(root)
-pm = os.path.join(a.build, "placematch")
-work = os.path.join(a.build, "work")
-os.makedirs(work, exist_ok=True)
+a, pm, work = sections.mixes_setup(ap)
 
 
 def run(limit, cold):
@@ -53,14 +45,13 @@ for limit in a.limits.split(","):
     better = sum(warm[2][k]["objective"] < cold[2][k]["objective"] - 0.005 for k in keys)
     rows.append((limit, "warm better on", better, None, None, None, None))
 
-head = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
-                      text=True).stdout.strip()
+head = sections.commit()
 load = os.getloadavg()
 lines = ["<!-- warm-start: written by bench/warm.py -->",
          "## Mix warm start",
          "",
          f"`{a.file}`, cohort `{a.cohort}`, shard {a.shard} of the mixes "
-         f"(the baseline and every 48th mix), {a.threads} threads, on "
+         f"(the baseline and every {a.shard.split('/')[1]}th mix), {a.threads} threads, on "
          f"this machine ({os.cpu_count()} CPUs, load "
          f"{load[0]:.1f} at the end), commit `{head}`.  Cold: every solve from "
          "scratch (`--cold`).  Warm (the default): the cohort's baseline is solved "
