@@ -564,6 +564,13 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
     parm.msg_lev = GLP_MSG_OFF;
     int separations = 0;
     for (int it = 0; it < max_iter; it++) {
+        /* a master with fresh cuts can take seconds to re-solve at 3,000
+         * children: without a limit of its own it ran into the searches'
+         * time */
+        double left = seconds - (pm_clock_seconds() - t0);
+        if (seconds > 0 && left <= 0)
+            break;
+        parm.tm_lim = seconds > 0 ? (int)fmin(1e9, 1000 * left) + 1 : INT_MAX;
         if (glp_simplex(cg->lp, &parm) != 0 || glp_get_status(cg->lp) != GLP_OPT)
             break;
         cg->iterations = it + 1;
@@ -572,11 +579,13 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
         int added = smoothed_round(cg, sc, arcs);
         if (added < 0)
             return PM_ERR_NOMEM;
-        /* within 1e-7 of the master: the last rounds only shuffle
+        /* within 1e-6 of the master: the last rounds only shuffle
          * degenerate duals (600 children: a hundred more rounds, half a
-         * second, for a penny a week) */
+         * second, for a penny a week; 3,000 children at 1e-7: 320 more
+         * rounds, 15 s, each adding a dozen columns and no bound, so the
+         * cuts never came) */
         int late = seconds > 0 && pm_clock_seconds() - t0 > seconds;
-        if (!added || cg->master - cg->bound <= 1e-7 * fmax(1, fabs(cg->master))) {
+        if (!added || cg->master - cg->bound <= 1e-6 * fmax(1, fabs(cg->master))) {
             /* the master is solved: cut it, or stop */
             int cuts = separations < cut_rounds && !late ? separate(cg, sc) : 0;
             if (cuts < 0)
