@@ -2,8 +2,8 @@
 # OpenMP scaling of `placematch mixes` at several thread counts, for a
 # machine with more cores than this one (it was written to run on a lent
 # 16-core machine).  Needs only the placematch binary (and its libraries on
-# LD_LIBRARY_PATH) and python3; bench/scaling_report.py turns OUT into the
-# "Thread scaling" section of bench/RESULTS.md.
+# LD_LIBRARY_PATH) and python3.  The "Thread scaling" section of
+# bench/RESULTS.md was written by hand from OUT (times.txt, the JSON files).
 #
 #     bench/scaling.sh PLACEMATCH OUT [THREADS...]     (default 1 2 4 8 16)
 #

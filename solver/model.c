@@ -27,7 +27,7 @@
  * generation COLGEN_SHARE (it stops earlier when it converges: 0.3-0.6 s
  * at 600 children, 15 s before its cuts and 24 s with them at 3,000, so a
  * region under a 60 s limit gets its cuts only from a share of 0.4: gap
- * 1.2% -> 0.4-0.6%), the quick search QUICK_SHARE from where the generation
+ * 1.2% -> 0.4-0.9%), the quick search QUICK_SHARE from where the generation
  * ended (at least until QUICK_SHARE of the limit has passed), the
  * neighbourhood search until LNS_SHARE, and the exact search has the
  * rest.  Under short limits (a few seconds per commissioning mix) the
