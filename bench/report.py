@@ -751,13 +751,12 @@ def growth(w, rows, s):
       "the sibling-split term is what the bound handles badly.  placematch's "
       "bound is column generation over whole sibling-group arrangements with "
       "rank-1 cuts on single capacity rows (docs/SOLVER.md); what is left of "
-      "the gap is that bound's (fractional cycles through several small "
-      "placements, which single-row cuts do not cut off), and at regional "
-      "size the generation does not converge within its share of the limit, "
-      "so no cuts are added there.  What would carry it further: cuts over "
-      "several capacity rows (zero-half or subset-row, priced in the group "
-      "programme by a parity bit), branch-and-price instead of GLPK's search "
-      "over every arc, and decomposition into independent parts of the "
+      "the gap is that bound's (a web of fractional group columns and single "
+      "children across small placements, which single-row cuts do not cut "
+      "off and two-row zero-half cuts barely touch), and at regional size "
+      "the incumbent's (it varies by about 0.5% between runs).  What would "
+      "carry it further: branch-and-price instead of GLPK's search over "
+      "every arc, and decomposition into independent parts of the "
       "compatibility graph (the regional profile is five boroughs).\n")
 
 
