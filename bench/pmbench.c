@@ -5,8 +5,10 @@
  *       pm_solve, timed around the call; repeated R times while a run takes
  *       under --repeat-below seconds (a run that hits the limit is never
  *       repeated: its figures depend on the machine's speed).  --without
- *       turns techniques of the search off (lagrange, colgen, quick, lns,
- *       rc_fixing, cuts, primal: pm_model_tuning in solver/model.h).
+ *       turns techniques of the search off (lagrange, colgen, master_cuts,
+ *       master_ip, quick, lns, rc_fixing, cuts, primal, prove:
+ *       pm_model_tuning in solver/model.h); --households enters every
+ *       sibling group of the proof by households (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
  *       the full formulation (pm_model_write) as free MPS or CPLEX LP, for
  *       CBC, and the objective constant the file may leave out.
@@ -126,9 +128,10 @@ static int parse_without(const char *list, pm_model_tuning *t)
 {
     static const char *const names[] = {"lagrange", "colgen", "master_cuts",
                                         "master_ip", "quick", "lns",
-                                        "rc_fixing", "cuts", "primal"};
+                                        "rc_fixing", "cuts", "primal", "prove"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
-                    &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal};
+                    &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
+                    &t->prove};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
@@ -152,6 +155,8 @@ static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
     pm_model_tuning_init(&tune);
     if (!parse_without(opt(argc, argv, 3, "--without", ""), &tune))
         return 2;
+    if (has_flag(argc, argv, 3, "--households") && tune.prove)
+        tune.prove = 2; /* every sibling group by households */
     pm_model_hints hints = {.tuning = &tune};
     pm_solve_options o;
     pm_solve_options_init(&o);

@@ -603,6 +603,48 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
     return PM_OK;
 }
 
+int pm_colgen_add(pm_colgen *cg, const pm_scenario *sc, const pm_arcs *arcs,
+                  int u, const int *where)
+{
+    const int *m;
+    int n = pm_pricer_members(cg->pr, u, &m);
+    double cost = arrangement_cost(sc, arcs, m, n, where);
+    if (cost < 0)
+        return -1;
+    memcpy(cg->where, where, (size_t)n * sizeof *where);
+    if (!add_column(cg, u, n, column_entries(cg, sc, u, cg->where, n), cost))
+        return -2;
+    return cg->columns - 1;
+}
+
+int pm_colgen_entries(pm_colgen *cg, const pm_scenario *sc, int u,
+                      const int *where, const int **rows, const double **vals)
+{
+    const int *m;
+    int n = pm_pricer_members(cg->pr, u, &m);
+    memcpy(cg->where, where, (size_t)n * sizeof *where);
+    int k = column_entries(cg, sc, u, cg->where, n);
+    *rows = cg->rows;
+    *vals = cg->vals;
+    return k;
+}
+
+double pm_colgen_cost(const pm_colgen *cg, const pm_scenario *sc,
+                      const pm_arcs *arcs, int u, const int *where)
+{
+    const int *m;
+    int n = pm_pricer_members(cg->pr, u, &m);
+    return arrangement_cost(sc, arcs, m, n, where);
+}
+
+double pm_colgen_cut_term(const pm_colgen *cg, const pm_scenario *sc)
+{
+    double t = 0;
+    for (int c = 0; c < cg->ncuts; c++)
+        t += cg->cut_best[c] * cut_rhs(cg, sc, c);
+    return t;
+}
+
 int pm_colgen_integer(const pm_colgen *cg, const pm_scenario *sc,
                       double seconds, int *assign)
 {

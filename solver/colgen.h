@@ -88,6 +88,23 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
  * caller checks the assignment. */
 int pm_colgen_integer(const pm_colgen *cg, const pm_scenario *sc,
                       double seconds, int *assign);
+/* Adds unit u's arrangement `where` (per member, in pm_pricer_members'
+ * order: placement or -1) as a column of the master; returns its index
+ * (0-based), -1 when a member's placement is not one of its arcs, -2 when
+ * memory runs out. */
+int pm_colgen_add(pm_colgen *cg, const pm_scenario *sc, const pm_arcs *arcs,
+                  int u, const int *where);
+/* The master column of unit u's arrangement `where`: its entries (row
+ * indices and values, 1-based, valid until the next call on cg), and
+ * their count; its cost (MODEL.md's, -1 when a member's placement is not
+ * one of its arcs). */
+int pm_colgen_entries(pm_colgen *cg, const pm_scenario *sc, int u,
+                      const int *where, const int **rows, const double **vals);
+double pm_colgen_cost(const pm_colgen *cg, const pm_scenario *sc,
+                      const pm_arcs *arcs, int u, const int *where);
+/* What the cuts' prices at the best bound take off it: the sum of price x
+ * right-hand side (L = units' values - capacity term - this). */
+double pm_colgen_cut_term(const pm_colgen *cg, const pm_scenario *sc);
 /* mask (one per arc) marks the arcs that the last master solution uses:
  * what the relaxation says the answer is built from.  All zero when no
  * master was solved. */

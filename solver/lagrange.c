@@ -443,9 +443,9 @@ static void seq_walk(lctx *L, const gunit *u, unsigned S, int *where)
     }
 }
 
-/* The group's priced value at mu, its slots counted in L->usage; where
- * (NULL: not wanted) gets each free member's placement or -1. */
-static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
+/* The pinned members' share of their group's priced value at mu (arcs,
+ * slots, pairs among them, their cuts), their slots counted in L->usage. */
+static double pinned_value(lctx *L, const gunit *u, const double *mu)
 {
     double pinned = u->fixed;
     for (int i = 0; i < u->npinned; i++) {
@@ -465,6 +465,14 @@ static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
                       own_price(L, L->nsingle + (int)(u - L->g),
                                 u->pinned_at[i], q);
     }
+    return pinned;
+}
+
+/* The group's priced value at mu, its slots counted in L->usage; where
+ * (NULL: not wanted) gets each free member's placement or -1. */
+static double eval_group(lctx *L, const gunit *u, const double *mu, int *where)
+{
+    double pinned = pinned_value(L, u, mu);
     if (u->n == 0)
         return pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
     if (u->n <= SEQ_MAX) {
@@ -550,6 +558,73 @@ static void seq_step(const gunit *u, const double *cs, double pen,
     }
 }
 
+/* seq_dp's tables run forwards (fwd[j]: candidates before j) and
+ * backwards (bwd[j]: candidates j onwards), (k + 1) x 2^n each; 0 when
+ * memory runs out. */
+static int seq_tables(lctx *L, const gunit *u, const double *mu, double **fwd,
+                      double **bwd)
+{
+    size_t w = (size_t)1 << u->n;
+    *fwd = malloc((size_t)(u->k + 1) * w * sizeof **fwd);
+    *bwd = malloc((size_t)(u->k + 1) * w * sizeof **bwd);
+    if (!*fwd || !*bwd)
+        return 0;
+    for (unsigned S = 0; S < w; S++)
+        (*fwd)[S] = (*bwd)[(size_t)u->k * w + S] = S ? BIG : 0;
+    for (int j = 0; j < u->k; j++) {
+        subset_costs(L, u, j, mu, L->cs);
+        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, *fwd + j * w,
+                 *fwd + (j + 1) * w);
+    }
+    for (int j = u->k - 1; j >= 0; j--) {
+        subset_costs(L, u, j, mu, L->cs);
+        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, *bwd + (j + 1) * w,
+                 *bwd + j * w);
+    }
+    return 1;
+}
+
+/* mb[B]: the group's best value (pinned members aside) with exactly the
+ * free members B housed at candidate j; H: scratch of 2^n.  Leaves
+ * candidate j's subset costs in L->cs. */
+static void household_values(lctx *L, const gunit *u, const double *mu,
+                             const double *fwd, const double *bwd, int j,
+                             double *H, double *mb)
+{
+    unsigned full = (1u << u->n) - 1;
+    size_t w = (size_t)full + 1;
+    const double *f = fwd + j * w, *g = bwd + (j + 1) * w;
+    for (unsigned S = 0; S <= full; S++) { /* others, before and after j */
+        H[S] = BIG;
+        for (unsigned T = S;; T = (T - 1) & S) {
+            if (f[T] < BIG && g[S ^ T] < BIG && f[T] + g[S ^ T] < H[S])
+                H[S] = f[T] + g[S ^ T];
+            if (!T)
+                break;
+        }
+    }
+    subset_costs(L, u, j, mu, L->cs);
+    double pen = u->open[j] ? 0 : L->lambda;
+    double off = u->d0 >= 1 ? L->lambda * (u->d0 - 1) : -L->lambda;
+    mb[0] = BIG;
+    for (unsigned B = 1; B <= full; B++) { /* B: the household at j */
+        mb[B] = BIG;
+        if (L->cs[B] >= BIG)
+            continue;
+        unsigned R = full ^ B;
+        for (unsigned S = R;; S = (S - 1) & R) {
+            if (H[S] < BIG) {
+                double v = H[S] + L->cs[B] + pen + off +
+                           L->U * (u->n - popcount(S) - popcount(B));
+                if (v < mb[B])
+                    mb[B] = v;
+            }
+            if (!S)
+                break;
+        }
+    }
+}
+
 /* delta for every arc of a group solved by seq_dp: its value with member
  * b housed at candidate j, less its free value.  Tables of the programme
  * run forwards (candidates before j) and backwards (after j) combine
@@ -562,53 +637,12 @@ static void seq_deltas(lctx *L, const gunit *u, const double *mu,
     unsigned full = (1u << u->n) - 1, S0;
     size_t w = (size_t)full + 1;
     double base = seq_dp(L, u, mu, &S0);
-    double *fwd = malloc((size_t)(u->k + 1) * w * sizeof *fwd);
-    double *bwd = malloc((size_t)(u->k + 1) * w * sizeof *bwd);
+    double *fwd = NULL, *bwd = NULL;
     double *H = malloc(w * sizeof *H), *mb = malloc(w * sizeof *mb);
-    if (!fwd || !bwd || !H || !mb)
+    if (!seq_tables(L, u, mu, &fwd, &bwd) || !H || !mb)
         goto done;
-    for (unsigned S = 0; S <= full; S++)
-        fwd[S] = bwd[(size_t)u->k * w + S] = S ? BIG : 0;
     for (int j = 0; j < u->k; j++) {
-        subset_costs(L, u, j, mu, L->cs);
-        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, fwd + j * w,
-                 fwd + (j + 1) * w);
-    }
-    for (int j = u->k - 1; j >= 0; j--) {
-        subset_costs(L, u, j, mu, L->cs);
-        seq_step(u, L->cs, u->open[j] ? 0 : L->lambda, bwd + (j + 1) * w,
-                 bwd + j * w);
-    }
-    double off = u->d0 >= 1 ? L->lambda * (u->d0 - 1) : -L->lambda;
-    for (int j = 0; j < u->k; j++) {
-        const double *f = fwd + j * w, *g = bwd + (j + 1) * w;
-        for (unsigned S = 0; S <= full; S++) { /* others, before and after j */
-            H[S] = BIG;
-            for (unsigned T = S;; T = (T - 1) & S) {
-                if (f[T] < BIG && g[S ^ T] < BIG && f[T] + g[S ^ T] < H[S])
-                    H[S] = f[T] + g[S ^ T];
-                if (!T)
-                    break;
-            }
-        }
-        subset_costs(L, u, j, mu, L->cs);
-        double pen = u->open[j] ? 0 : L->lambda;
-        for (unsigned B = 1; B <= full; B++) { /* B: the household at j */
-            mb[B] = BIG;
-            if (L->cs[B] >= BIG)
-                continue;
-            unsigned R = full ^ B;
-            for (unsigned S = R;; S = (S - 1) & R) {
-                if (H[S] < BIG) {
-                    double v = H[S] + L->cs[B] + pen + off +
-                               L->U * (u->n - popcount(S) - popcount(B));
-                    if (v < mb[B])
-                        mb[B] = v;
-                }
-                if (!S)
-                    break;
-            }
-        }
+        household_values(L, u, mu, fwd, bwd, j, H, mb);
         for (int b = 0; b < u->n; b++) {
             int arc = u->arc[j * u->n + b];
             double v = BIG;
@@ -838,6 +872,190 @@ double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
     for (int i = 0; i < g->npinned; i++)
         where[g->n + i] = L->sc->children[g->member[g->n + i]].current;
     return v;
+}
+
+/* ---- enumeration ------------------------------------------------------ */
+
+/* Depth-first over seq_dp's steps, placements taken in turn as the
+ * programme takes them: bwd[j][S] is the cheapest way to house S in
+ * candidates j onwards, so a branch is followed only when its cheapest
+ * completion is within the limit, and every branch followed ends in an
+ * arrangement that is emitted (the work is proportional to the output). */
+typedef struct enum_ctx {
+    const lctx *L;
+    const gunit *u;
+    const double *cs;  /* k x 2^n: subset_costs per candidate           */
+    const double *bwd; /* (k + 1) x 2^n                                  */
+    double limit;      /* on the free members' part of the value          */
+    double pinned;     /* the pinned members' part                        */
+    int *where;
+    pm_pricer_emit emit;
+    void *ctx;
+    long count;
+    int stop;
+} enum_ctx;
+
+static void enum_emit(enum_ctx *E, const int *where, double value)
+{
+    E->count++;
+    if (E->emit(E->ctx, where, value))
+        E->stop = 1;
+}
+
+static void enum_dfs(enum_ctx *E, int j0, unsigned S, double acc)
+{
+    const gunit *u = E->u;
+    size_t w = (size_t)1 << u->n;
+    if (!S) {
+        enum_emit(E, E->where, E->pinned + acc);
+        return;
+    }
+    for (int j = j0; j < u->k && !E->stop; j++) {
+        if (acc + E->bwd[j * w + S] > E->limit)
+            break; /* bwd[j] only grows with j */
+        const double *cs = E->cs + j * w;
+        double pen = u->open[j] ? 0 : E->L->lambda;
+        for (unsigned B = S; B && !E->stop; B = (B - 1) & S) {
+            double c = acc + cs[B] + pen;
+            if (cs[B] >= BIG || c + E->bwd[(j + 1) * w + (S ^ B)] > E->limit)
+                continue;
+            for (unsigned b = B; b; b &= b - 1)
+                E->where[ctz(b)] = u->place[j];
+            enum_dfs(E, j + 1, S ^ B, c);
+        }
+    }
+}
+
+static long enumerate_group(lctx *L, const gunit *u, const double *mu,
+                            double limit, int *where, pm_pricer_emit emit,
+                            void *ctx)
+{
+    size_t w = (size_t)1 << u->n;
+    enum_ctx E = {.L = L, .u = u, .where = where, .emit = emit, .ctx = ctx};
+    E.pinned = pinned_value(L, u, mu);
+    for (int i = 0; i < u->npinned; i++)
+        where[u->n + i] = L->sc->children[u->member[u->n + i]].current;
+    E.limit = limit - E.pinned;
+    if (u->n == 0) {
+        double v = E.pinned + L->lambda * (u->d0 > 1 ? u->d0 - 1 : 0);
+        if (v <= limit)
+            enum_emit(&E, where, v);
+        return E.stop ? -1 : E.count;
+    }
+    double *cs = malloc((size_t)u->k * w * sizeof *cs);
+    double *bwd = malloc((size_t)(u->k + 1) * w * sizeof *bwd);
+    if (!cs || !bwd) {
+        free(cs);
+        free(bwd);
+        return -1;
+    }
+    for (unsigned S = 0; S < w; S++)
+        bwd[(size_t)u->k * w + S] = S ? BIG : 0;
+    for (int j = u->k - 1; j >= 0; j--) {
+        subset_costs(L, u, j, mu, cs + j * w);
+        seq_step(u, cs + j * w, u->open[j] ? 0 : L->lambda,
+                 bwd + (j + 1) * w, bwd + j * w);
+    }
+    E.cs = cs;
+    E.bwd = bwd;
+    /* S0: the members housed; the others are unmatched */
+    for (unsigned S0 = 0; S0 < w && !E.stop; S0++) {
+        double base = L->U * (u->n - popcount(S0)) +
+                      (u->d0 >= 1 ? L->lambda * (u->d0 - 1)
+                                  : S0 ? -L->lambda : 0);
+        if (bwd[S0] >= BIG || base + bwd[S0] > E.limit)
+            continue;
+        for (int i = 0; i < u->n; i++)
+            where[i] = -1;
+        enum_dfs(&E, 0, S0, base);
+    }
+    free(cs);
+    free(bwd);
+    return E.stop ? -1 : E.count;
+}
+
+static long enumerate_single(lctx *L, int unit, const double *mu, double limit,
+                             pm_pricer_emit emit, void *ctx)
+{
+    const pm_arcs *a = L->arcs;
+    int c = L->single[unit], where = -1;
+    long count = 0;
+    if (!L->sc->children[c].stay && L->U <= limit) {
+        count++;
+        if (emit(ctx, &where, L->U))
+            return -1;
+    }
+    for (int i = a->start[c]; i < a->start[c + 1]; i++) {
+        double v = a->cost[i] + alone_price(L, mu, unit, a->place[i]);
+        if (v > limit)
+            continue;
+        where = a->place[i];
+        count++;
+        if (emit(ctx, &where, v))
+            return -1;
+    }
+    return count;
+}
+
+long pm_pricer_households(pm_pricer *pr, int u, const double *mu,
+                          const double *sig, double limit,
+                          pm_pricer_emit_household emit, void *ctx)
+{
+    lctx *L = &pr->L;
+    L->sig = sig;
+    if (u < L->nsingle || L->g[u - L->nsingle].n > SEQ_MAX)
+        return -1;
+    const gunit *g = &L->g[u - L->nsingle];
+    size_t w = (size_t)1 << g->n;
+    double pinned = pinned_value(L, g, mu), *fwd = NULL, *bwd = NULL;
+    double *H = malloc(w * sizeof *H), *mb = malloc(w * sizeof *mb);
+    long count = 0;
+    if (g->n && (!seq_tables(L, g, mu, &fwd, &bwd) || !H || !mb))
+        count = -1;
+    for (int j = 0; g->n && count >= 0 && j < g->k; j++) {
+        household_values(L, g, mu, fwd, bwd, j, H, mb);
+        for (unsigned B = 1; B < w && count >= 0; B++) {
+            if (mb[B] >= BIG || pinned + mb[B] > limit)
+                continue;
+            count = emit(ctx, B, g->place[j], pinned + mb[B]) ? -1 : count + 1;
+        }
+    }
+    free(fwd);
+    free(bwd);
+    free(H);
+    free(mb);
+    return count;
+}
+
+int pm_pricer_exact(const pm_pricer *pr)
+{
+    const lctx *L = &pr->L;
+    for (int i = 0; i < L->nsingle; i++) {
+        int g = L->sc->children[L->single[i]].group;
+        if (g >= 0 && pm_group_size(L->sc, g) >= 2)
+            return 0; /* a group too large, relaxed to singles */
+    }
+    for (int i = 0; i < L->ng; i++)
+        if (L->g[i].n > SEQ_MAX)
+            return 0;
+    return 1;
+}
+
+long pm_pricer_enumerate(pm_pricer *pr, int u, const double *mu,
+                         const double *sig, double limit, pm_pricer_emit emit,
+                         void *ctx)
+{
+    lctx *L = &pr->L;
+    L->sig = sig;
+    if (u < L->nsingle)
+        return enumerate_single(L, u, mu, limit, emit, ctx);
+    const gunit *g = &L->g[u - L->nsingle];
+    if (g->n > SEQ_MAX)
+        return -1;
+    int where[DP_MAX + 64];
+    if (g->npinned + g->n > (int)(sizeof where / sizeof *where))
+        return -1;
+    return enumerate_group(L, g, mu, limit, where, emit, ctx);
 }
 
 void pm_pricer_set_cuts(pm_pricer *pr, const double *h, const int *hoff,

@@ -53,6 +53,34 @@ int pm_pricer_members(const pm_pricer *pr, int u, const int **members);
  * placement); larger ones by a relaxation. */
 double pm_pricer_best(pm_pricer *pr, int u, const double *mu,
                       const double *sig, int *where);
+/* Enumeration: every arrangement of unit u whose priced value at (mu,
+ * sig), with the cuts as set, is at most limit, each handed to emit
+ * (where as pm_pricer_best fills it; emit returns nonzero to stop).
+ * With L(mu, sig) the bound and v_u each unit's best value, a solution
+ * of objective below ub uses, in every unit, an arrangement of value
+ * below v_u + ub - L: so these are all the columns a better solution can
+ * need.  Returns how many were emitted, or -1 when stopped, out of
+ * memory, or the unit is not priced exactly (pm_pricer_exact). */
+typedef int (*pm_pricer_emit)(void *ctx, const int *where, double value);
+long pm_pricer_enumerate(pm_pricer *pr, int u, const double *mu,
+                         const double *sig, double limit, pm_pricer_emit emit,
+                         void *ctx);
+/* The households of sibling-group unit u that can be in such an
+ * arrangement: every (members, placement) -- members a bit set over the
+ * unit's free members, in pm_pricer_members' order -- for which the best
+ * arrangement housing exactly those members there is worth at most
+ * limit.  Far fewer than the arrangements (a pair's split arrangements
+ * number the product of its members' options).  Returns how many, or -1
+ * as pm_pricer_enumerate. */
+typedef int (*pm_pricer_emit_household)(void *ctx, unsigned members,
+                                         int place, double value);
+long pm_pricer_households(pm_pricer *pr, int u, const double *mu,
+                          const double *sig, double limit,
+                          pm_pricer_emit_household emit, void *ctx);
+/* 1 when every unit's value is its exact priced optimum (no group relaxed
+ * to singles or priced by the relaxation): then the units' arrangements,
+ * as columns, model MODEL.md exactly. */
+int pm_pricer_exact(const pm_pricer *pr);
 /* Prices for cuts on the capacity rows, used by every later call until
  * set again (NULL: none): h[hoff[p] + k], 0 <= k <= capacity of p, is what
  * a household of k siblings at p pays (h[hoff[p] + 0] and + 1 must be 0:

@@ -18,6 +18,7 @@
 #include "evaluate.h"
 #include "heuristic.h"
 #include "lagrange.h"
+#include "prove.h"
 
 /* Without a time limit, the search for a first strong incumbent stops
  * after this long and the exact search takes over. */
@@ -34,6 +35,16 @@
  * bound and the quick search are worth most: a fixed deadline for the
  * quick search left it no time at all behind the generation. */
 #define LAGRANGE_ITERATIONS 2000
+/* with column generation after it, the ascent only gives starting prices:
+ * at 600 children 2,000 steps took 1.5 s and the generation converged as
+ * fast from 50 */
+#define LAGRANGE_ITERATIONS_CG 300
+/* The proof over the master's columns (prove.h) runs first when the
+ * columns that can beat the quick search's answer number at most
+ * PROVE_FIRST_COLUMNS (600 children: 50,000-80,000, the root LP 1-3 s; at
+ * 1,000 children 180,000 and 14 s): otherwise after the neighbourhood
+ * search, whose better incumbent leaves fewer. */
+#define PROVE_FIRST_COLUMNS 120000
 #define COLGEN_ROUNDS 1000
 /* separations of cuts in the master (colgen.h): each is a few more rounds
  * of generation; on the bundled borough the first finds nearly all */
@@ -85,6 +96,7 @@ typedef struct solve_ctx {
      * any of them) frees it too. */
     pm_lagrange lg;
     pm_colgen cg;
+    pm_prove pv;
     unsigned char *support; /* arcs the master LP uses (owned), or NULL */
     /* per arc: a lower bound on any solution using it, less lg->bound,
      * from both the ascent and the generation (owned; NULL: lg->delta).
@@ -123,6 +135,7 @@ static void free_owned(solve_ctx *X)
     }
     pm_lagrange_free(&X->lg);
     pm_colgen_free(&X->cg, 1);
+    pm_prove_free(&X->pv, 1);
 }
 
 static void on_glpk_error(void *info)
@@ -238,7 +251,8 @@ void pm_model_tuning_init(pm_model_tuning *t)
 {
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
                            .master_ip = 1, .quick = 1, .lns = 1,
-                           .rc_fixing = 1, .cuts = 1, .primal = 1};
+                           .rc_fixing = 1, .cuts = 1, .primal = 1,
+                           .prove = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -821,8 +835,11 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
     double limit = X->opts->time_limit;
     double ip_seconds = limit > 0 ? fmin(MASTER_IP_SECONDS, MASTER_IP_SHARE * limit)
                                   : MASTER_IP_SECONDS;
+    /* the proof's programme holds the master's columns and more: with it
+     * to come, this would only repeat its start (2 s at 600 children) */
+    int proof = X->tune.prove && cg->pr && pm_pricer_exact(cg->pr);
     if (st == PM_OK && X->tune.master_ip && best && cg->converged &&
-        ip_seconds >= MASTER_IP_MIN) {
+        ip_seconds >= MASTER_IP_MIN && !proof) {
         int *ip = own(X, malloc(((size_t)sc->nchildren + 1) * sizeof *ip));
         double t1 = pm_clock_seconds();
         if (!ip)
@@ -836,8 +853,61 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
         release(X, ip);
     }
     release(X, d);
-    pm_colgen_free(cg, 0);
+    /* cg stays for the proof (prove_by_master); solve_guarded frees it */
     return st;
+}
+
+/* The exact search over the master's columns (prove.h), from the
+ * incumbent in best, to the end of the time limit.  Returns its outcome
+ * (PM_PROVE_DONE: best is optimal), -2 when memory ran out; *full_bound
+ * gets its bound when it ran. */
+static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
+                           const pm_arcs *arcs, int *best, double *best_obj,
+                           double t0, long max_columns, double *full_bound)
+{
+    pm_prove *P = &X->pv;
+    pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
+    pm_prove_init(P);
+    if (max_columns > 0)
+        P->max_columns = max_columns;
+    P->cuts = X->tune.cuts;
+    P->mip_gap = X->opts->mip_gap;
+    double limit = X->opts->time_limit;
+    P->seconds = limit > 0 ? fmax(1e-3, limit - (pm_clock_seconds() - t0)) : 0;
+    P->node_limit = X->opts->node_limit;
+    P->interrupt = X->opts->interrupt;
+    P->interrupt_info = X->opts->interrupt_info;
+    P->verbose = X->opts->verbose;
+    if (X->tune.prove == 2)
+        P->arrangements_max = 0;
+    int *found = own(X, malloc(((size_t)sc->nchildren + 1) * sizeof *found));
+    if (!found)
+        return -2;
+    int got = 0;
+    pm_prove_outcome oc;
+    double t1 = pm_clock_seconds();
+    pm_status st = pm_prove_run(P, &X->cg, sc, arcs, best, *best_obj, found,
+                                &got, &oc);
+    if (st == PM_OK && got) {
+        int have = 1;
+        offer(sc, found, best, best_obj, &have);
+    }
+    release(X, found);
+    X->nodes = P->nodes;
+    X->interrupted |= P->interrupted;
+    if (X->opts->verbose)
+        fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
+                "and %ld households (gap %.2f enumerated), root LP %.2f s, "
+                "%ld nodes, bound %.2f, incumbent %.2f (%.2f s)\n",
+                oc == PM_PROVE_DONE ? "optimal" : oc == PM_PROVE_OPEN
+                                      ? "stopped" : "skipped",
+                P->columns, P->households, P->gap_in, P->root_seconds,
+                P->nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
+    if (st != PM_OK)
+        return -2;
+    if (oc != PM_PROVE_SKIPPED)
+        *full_bound = P->bound;
+    return oc;
 }
 
 /* Lagrangian bound (ascent, then column generation), a search over the promising arcs for a strong
@@ -859,7 +929,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
     double share = X->warm && X->warm->mu_out && !cg ? LAGRANGE_SHARE_SEED
                                                      : LAGRANGE_SHARE;
     if (pm_lagrange_run(sc, arcs, ub, X->warm ? X->warm->mu_in : NULL,
-                        X->tune.lagrange ? LAGRANGE_ITERATIONS : 1,
+                        !X->tune.lagrange ? 1
+                        : cg ? LAGRANGE_ITERATIONS_CG : LAGRANGE_ITERATIONS,
                         limit > 0 ? share * limit : 0, lg) != PM_OK)
         return PM_ERR_NOMEM;
     priced_start(sc, arcs, lg, best, &best_obj, &have_best);
@@ -871,6 +942,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->support = NULL;
         X->fix = NULL;
         pm_lagrange_free(lg);
+        pm_colgen_free(&X->cg, 0);
         return PM_ERR_NOMEM;
     }
     if (have_best) /* the master's integer programme may have bettered it */
@@ -908,6 +980,16 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                     best_obj, pm_clock_seconds() - t0);
         if (gap_met(X, best_obj, lb))
             goto done;
+        if (X->tune.prove && have_best && X->cg.converged) {
+            int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
+                                     PROVE_FIRST_COLUMNS, &full_bound);
+            oom = pv == -2;
+            proven = pv == PM_PROVE_DONE;
+            if (pv != PM_PROVE_SKIPPED) {
+                out->nodes = X->pv.nodes;
+                goto done;
+            }
+        }
         int r = !quick ? -1
                 : !X->tune.quick ? 0
                 : search(X, sc, arcs, quick, NULL, best, &best_obj, &have_best,
@@ -935,6 +1017,16 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                               : pm_clock_seconds() - t0 + LNS_SECONDS);
         }
         if (gap_met(X, best_obj, lb))
+            goto done;
+        int pv = X->tune.prove && have_best
+                     ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
+                                       &full_bound)
+                     : PM_PROVE_SKIPPED;
+        oom = pv == -2;
+        proven = pv == PM_PROVE_DONE;
+        if (pv != PM_PROVE_SKIPPED)
+            out->nodes = X->pv.nodes;
+        if (pv != PM_PROVE_SKIPPED)
             goto done;
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
         exact = have_best ? own(X, keep_mask(arcs, X->fix ? X->fix : lg->delta,
@@ -971,6 +1063,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         }
     }
 done:
+    pm_colgen_free(&X->cg, 0);
+    pm_prove_free(&X->pv, 0);
     release(X, quick);
     release(X, exact);
     release(X, X->support);

@@ -35,6 +35,10 @@ typedef struct pm_model_tuning {
                       exact search                                           */
     int cuts;      /* GLPK's cut generators (Gomory, MIR, cover, clique)     */
     int primal;    /* primal simplex at the root (0: dual)                   */
+    int prove;     /* the exact search over the master's columns that can
+                      beat the incumbent (prove.h), instead of over arcs;
+                      2: every sibling group by households (for tests: the
+                      default keeps arrangements where they are few)       */
 } pm_model_tuning;
 
 /* Every technique on (the library's behaviour). */

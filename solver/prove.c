@@ -1,0 +1,891 @@
+#include "prove.h"
+
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Relative slack on the enumeration's limit: a column whose excess is a
+ * rounding error above the gap must not be lost. */
+#define ENUM_TOL 1e-7
+/* Gomory cuts only on programmes up to this many columns (GLPK's rounds
+ * of them on 170,000 columns ran past the time limit) */
+#define GOMORY_MAX_COLUMNS 150000
+/* A sibling group with more arrangements than this within the gap enters
+ * the programme by households instead: a pair's split arrangements number
+ * the product of its members' options (13,000 within 0.1% at 600
+ * children, 6 million in all), its households their sum. */
+#define ARRANGEMENTS_MAX 1000
+
+void pm_prove_init(pm_prove *P)
+{
+    memset(P, 0, sizeof *P);
+    P->max_columns = 400000;
+    P->cuts = 1;
+    P->arrangements_max = ARRANGEMENTS_MAX;
+    P->bound = NAN;
+}
+
+/* ---- the master's columns by arrangement (open addressing) ---------- */
+
+static uint64_t arrangement_hash(int u, const int *w, int n)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint32_t)u;
+    h *= 1099511628211ull;
+    for (int i = 0; i < n; i++) {
+        h ^= (uint32_t)(w[i] + 1);
+        h *= 1099511628211ull;
+    }
+    return h ^ (h >> 31);
+}
+
+static uint64_t column_hash(const pm_colgen *cg, int j)
+{
+    const int *m;
+    int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
+    return arrangement_hash(cg->col_unit[j], cg->col_where + cg->col_off[j], n);
+}
+
+/* Column index of unit u's arrangement w, or -1. */
+static int find_column(const pm_prove *P, const pm_colgen *cg, int u,
+                       const int *w, int n)
+{
+    for (size_t i = arrangement_hash(u, w, n) & P->mask;; i = (i + 1) & P->mask) {
+        int j = P->slot[i] - 1;
+        if (j < 0)
+            return -1;
+        if (cg->col_unit[j] == u &&
+            !memcmp(cg->col_where + cg->col_off[j], w, (size_t)n * sizeof *w))
+            return j;
+    }
+}
+
+static void place_column(pm_prove *P, const pm_colgen *cg, int j)
+{
+    size_t i = column_hash(cg, j) & P->mask;
+    while (P->slot[i])
+        i = (i + 1) & P->mask;
+    P->slot[i] = j + 1;
+}
+
+/* Makes room for one more column (the table at most half full); 0 when
+ * memory runs out. */
+static int reserve_slot(pm_prove *P, const pm_colgen *cg)
+{
+    if (P->slot && 2 * (P->used + 1) <= P->mask + 1)
+        return 1;
+    size_t size = P->slot ? 2 * (P->mask + 1) : 1024;
+    while (size < 4 * (P->used + 1))
+        size *= 2;
+    int *slot = calloc(size, sizeof *slot);
+    if (!slot)
+        return 0;
+    free(P->slot);
+    P->slot = slot;
+    P->mask = size - 1;
+    for (int j = 0; j < cg->columns; j++)
+        if (cg->col_unit[j] >= 0)
+            place_column(P, cg, j);
+    return 1;
+}
+
+static int index_columns(pm_prove *P, const pm_colgen *cg)
+{
+    P->used = (size_t)cg->columns;
+    return reserve_slot(P, cg);
+}
+
+/* ---- enumeration ------------------------------------------------------ */
+
+typedef struct emit_ctx {
+    pm_prove *P;
+    pm_colgen *cg;
+    const pm_scenario *sc;
+    const pm_arcs *arcs;
+    int u, n;
+    const int *members;
+    long added;
+    int oom, full;
+} emit_ctx;
+
+static int avoids(const pm_scenario *sc, int c, int d)
+{
+    const pm_child_rec *ch = &sc->children[c];
+    int lo = 0, hi = ch->navoid - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (ch->avoid[mid] == d)
+            return 1;
+        if (ch->avoid[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0;
+}
+
+/* Two members of the unit that avoid each other in one placement. */
+static int inner_conflict(const pm_scenario *sc, const int *m, int n,
+                          const int *w)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = i + 1; w[i] >= 0 && k < n; k++)
+            if (w[k] == w[i] && avoids(sc, m[i], m[k]))
+                return 1;
+    return 0;
+}
+
+static int on_arrangement(void *info, const int *where, double value)
+{
+    emit_ctx *E = info;
+    (void)value;
+    if (find_column(E->P, E->cg, E->u, where, E->n) >= 0 ||
+        inner_conflict(E->sc, E->members, E->n, where))
+        return 0;
+    if (E->cg->columns + 1 > E->P->max_columns) {
+        E->full = 1;
+        return 1;
+    }
+    if (!reserve_slot(E->P, E->cg)) {
+        E->oom = 1;
+        return 1;
+    }
+    int j = pm_colgen_add(E->cg, E->sc, E->arcs, E->u, where);
+    if (j == -2) {
+        E->oom = 1;
+        return 1;
+    }
+    if (j >= 0) {
+        E->P->used++;
+        place_column(E->P, E->cg, j);
+        E->added++;
+    }
+    return 0;
+}
+
+/* L at the best bound's prices, recomputed (each unit's best value in
+ * best[u]). */
+static double bound_at_best(pm_colgen *cg, const pm_scenario *sc, double *best,
+                            int *where)
+{
+    double L = -pm_pricer_capacity_term(cg->pr, cg->mu, cg->sig) -
+               pm_colgen_cut_term(cg, sc);
+    for (int u = 0; u < cg->nunits; u++) {
+        best[u] = pm_pricer_best(cg->pr, u, cg->mu, cg->sig, where);
+        L += best[u];
+    }
+    return L;
+}
+
+
+/* ---- households ------------------------------------------------------- */
+
+/* Free members of unit u (pm_pricer_members lists them first). */
+static int free_members(const pm_scenario *sc, const int *m, int n)
+{
+    int k = 0;
+    while (k < n && !sc->children[m[k]].stay)
+        k++;
+    return k;
+}
+
+/* The arrangement of unit u with only household h (members bits at
+ * place; -1 place: none) housed: the rest of its free members unmatched,
+ * the pinned ones where they are. */
+static void household_where(const pm_scenario *sc, const int *m, int n,
+                            unsigned bits, int place, int *where)
+{
+    int nf = free_members(sc, m, n);
+    for (int i = 0; i < n; i++)
+        where[i] = i >= nf ? sc->children[m[i]].current
+                           : (bits >> i & 1u) ? place : -1;
+}
+
+static int push_household(pm_prove *P, int u, unsigned bits, int place)
+{
+    if (P->nh == P->hh_cap) {
+        long cap = 2 * P->hh_cap + 1024;
+        int **iv[] = {&P->hh_unit, &P->hh_place, &P->hh_col};
+        for (size_t i = 0; i < sizeof iv / sizeof *iv; i++) {
+            int *q = realloc(*iv[i], (size_t)cap * sizeof *q);
+            if (!q)
+                return 0;
+            *iv[i] = q;
+        }
+        unsigned *qm = realloc(P->hh_mask, (size_t)cap * sizeof *qm);
+        if (qm)
+            P->hh_mask = qm;
+        unsigned char *qi = realloc(P->hh_inc, (size_t)cap);
+        if (qi)
+            P->hh_inc = qi;
+        if (!qm || !qi)
+            return 0;
+        P->hh_cap = cap;
+    }
+    P->hh_unit[P->nh] = u;
+    P->hh_mask[P->nh] = bits;
+    P->hh_place[P->nh] = place;
+    P->hh_col[P->nh] = 0;
+    P->hh_inc[P->nh] = 0;
+    P->nh++;
+    return 1;
+}
+
+typedef struct hh_ctx {
+    pm_prove *P;
+    const pm_scenario *sc;
+    const int *members;
+    int u, n, nf, full, oom;
+    long budget;
+} hh_ctx;
+
+static int on_household(void *info, unsigned bits, int place, double value)
+{
+    hh_ctx *E = info;
+    (void)value;
+    int w[64];
+    household_where(E->sc, E->members, E->n, bits, place, w);
+    if (inner_conflict(E->sc, E->members, E->n, w))
+        return 0; /* two who avoid each other: never usable */
+    if (E->P->nh >= E->budget) {
+        E->full = 1;
+        return 1;
+    }
+    if (!push_household(E->P, E->u, bits, place)) {
+        E->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Unit u's households in the incumbent, added when the enumeration missed
+ * them (rounding) and marked. */
+static int incumbent_households(pm_prove *P, const pm_scenario *sc, int u,
+                                const int *m, int n, const int *incumbent)
+{
+    int nf = free_members(sc, m, n);
+    for (int i = 0; i < nf; i++) {
+        int p = incumbent[m[i]], first = 1;
+        for (int k = 0; k < i; k++)
+            first &= incumbent[m[k]] != p;
+        if (p < 0 || !first)
+            continue;
+        unsigned bits = 0;
+        for (int k = i; k < nf; k++)
+            bits |= (unsigned)(incumbent[m[k]] == p) << k;
+        long h = P->hh_first[u];
+        while (h < P->nh && !(P->hh_mask[h] == bits && P->hh_place[h] == p))
+            h++;
+        if (h == P->nh && !push_household(P, u, bits, p))
+            return 0;
+        P->hh_inc[h] = 1;
+    }
+    return 1;
+}
+
+/* ---- enumeration of every unit ---------------------------------------- */
+
+
+typedef struct count_ctx {
+    long n, max;
+} count_ctx;
+
+static int count_one(void *info, const int *where, double value)
+{
+    count_ctx *C = info;
+    (void)where;
+    (void)value;
+    return ++C->n > C->max;
+}
+
+/* Unit u's columns within limit: its arrangements, or for a group with
+ * too many, its households.  1 done, 0 too many in all, -1 no memory. */
+static int enumerate_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                          const pm_arcs *arcs, int u, double limit,
+                          const int *incumbent)
+{
+    const int *m;
+    int n = pm_pricer_members(cg->pr, u, &m);
+    count_ctx C = {0, P->arrangements_max};
+    P->hh_first[u] = (int)P->nh;
+    if (n < 2 || (C.max > 0 && pm_pricer_enumerate(cg->pr, u, cg->mu, cg->sig,
+                                                   limit, count_one, &C) >= 0)) {
+        emit_ctx E = {.P = P, .cg = cg, .sc = sc, .arcs = arcs, .u = u,
+                      .n = n, .members = m};
+        long r = pm_pricer_enumerate(cg->pr, u, cg->mu, cg->sig, limit,
+                                     on_arrangement, &E);
+        return E.oom ? -1 : E.full || r < 0 ? 0 : 1;
+    }
+    if (n > 64)
+        return 0;
+    P->by_household[u] = 1;
+    hh_ctx H = {.P = P, .sc = sc, .members = m, .u = u, .n = n,
+                .budget = P->max_columns - cg->columns};
+    long r = pm_pricer_households(cg->pr, u, cg->mu, cg->sig, limit,
+                                  on_household, &H);
+    if (H.oom)
+        return -1;
+    if (H.full || r < 0)
+        return 0;
+    return incumbent_households(P, sc, u, m, n, incumbent) ? 1 : -1;
+}
+
+/* Every unit's columns within gap of its best.  1 when all were added, 0
+ * when there were too many (P->max_columns), -1 when memory ran out. */
+static int enumerate_all(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                         const pm_arcs *arcs, const double *best, double gap,
+                         const int *incumbent)
+{
+    for (int u = 0; u < cg->nunits; u++) {
+        double limit = best[u] + gap + ENUM_TOL * fmax(1, fabs(best[u]));
+        int r = enumerate_unit(P, cg, sc, arcs, u, limit, incumbent);
+        if (r <= 0)
+            return r;
+        if (cg->columns + P->nh > P->max_columns)
+            return 0;
+    }
+    P->hh_first[cg->nunits] = (int)P->nh;
+    return 1;
+}
+
+/* ---- avoid rows ------------------------------------------------------- */
+
+/* Avoid rows as (c, d, p) keys, c < d, sorted: one per avoid pair and
+ * placement both may use.  Returns how many (-1: out of memory). */
+static int avoid_keys(pm_prove *P, const pm_scenario *sc, const pm_arcs *arcs)
+{
+    int n = 0, cap = 0;
+    for (int c = 0; c < sc->nchildren; c++) {
+        const pm_child_rec *ch = &sc->children[c];
+        for (int k = 0; k < ch->navoid; k++) {
+            int d = ch->avoid[k];
+            if (d <= c)
+                continue;
+            for (int a = arcs->start[c]; a < arcs->start[c + 1]; a++) {
+                int p = arcs->place[a];
+                if (pm_arc_find(arcs, d, p) < 0)
+                    continue;
+                if (n == cap) {
+                    cap = 2 * cap + 64;
+                    int *q = realloc(P->row_key, (size_t)cap * 3 * sizeof *q);
+                    if (!q)
+                        return -1;
+                    P->row_key = q;
+                }
+                P->row_key[3 * n] = c;
+                P->row_key[3 * n + 1] = d;
+                P->row_key[3 * n + 2] = p;
+                n++;
+            }
+        }
+    }
+    return n; /* c ascending, then d ascending, then p ascending (arcs) */
+}
+
+static int cmp_key(const int *a, const int *b)
+{
+    for (int i = 0; i < 3; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+static int find_key(const pm_prove *P, int nkeys, int c, int d, int p)
+{
+    int key[3] = {c < d ? c : d, c < d ? d : c, p}, lo = 0, hi = nkeys - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, r = cmp_key(P->row_key + 3 * mid, key);
+        if (!r)
+            return mid;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* Counts (fill 0) or lists (fill 1) the IP column col in every avoid row
+ * its arrangement where (n members m) enters. */
+static void avoid_visit(pm_prove *P, const pm_scenario *sc, int nkeys,
+                        const int *m, int n, const int *where, int col,
+                        int fill)
+{
+    for (int i = 0; i < n; i++) {
+        const pm_child_rec *ch = &sc->children[m[i]];
+        for (int k = 0; where[i] >= 0 && k < ch->navoid; k++) {
+            int r = find_key(P, nkeys, m[i], ch->avoid[k], where[i]);
+            if (r < 0)
+                continue;
+            if (fill)
+                P->row_col[P->row_start[r]++] = col;
+            else
+                P->row_start[r + 1]++;
+        }
+    }
+}
+
+/* Every IP column in the avoid rows: the master's in use (once per row: a
+ * column with both children of a pair in one placement is out), and the
+ * households. */
+static void avoid_entries(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                          int nkeys, int fill)
+{
+    for (int j = 0; j < cg->columns; j++) {
+        if (!P->state[j])
+            continue;
+        const int *m;
+        int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
+        avoid_visit(P, sc, nkeys, m, n, cg->col_where + cg->col_off[j], j + 1,
+                    fill);
+    }
+    for (long h = 0; h < P->nh; h++) {
+        const int *m;
+        int n = pm_pricer_members(cg->pr, P->hh_unit[h], &m);
+        household_where(sc, m, n, P->hh_mask[h], P->hh_place[h], P->where);
+        for (int i = free_members(sc, m, n); i < n; i++)
+            P->where[i] = -1; /* the pinned: in the unit's fixed column */
+        avoid_visit(P, sc, nkeys, m, n, P->where, P->hh_col[h], fill);
+    }
+}
+
+/* Adds x[c at p] + x[d at p] <= 1 for every avoid pair: the master leaves
+ * them out.  0 when memory runs out. */
+static int add_avoid_rows(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                          const pm_arcs *arcs)
+{
+    glp_prob *ip = P->ip;
+    int nkeys = avoid_keys(P, sc, arcs);
+    if (nkeys <= 0)
+        return nkeys == 0;
+    P->row_start = calloc((size_t)nkeys + 2, sizeof *P->row_start);
+    if (!P->row_start)
+        return 0;
+    avoid_entries(P, cg, sc, nkeys, 0);
+    for (int r = 0; r < nkeys; r++)
+        P->row_start[r + 1] += P->row_start[r];
+    int total = P->row_start[nkeys];
+    P->row_col = malloc(((size_t)total + 1) * sizeof *P->row_col);
+    P->val = malloc(((size_t)total + 2) * sizeof *P->val);
+    P->ind = malloc(((size_t)total + 2) * sizeof *P->ind);
+    if (!P->row_col || !P->val || !P->ind)
+        return 0;
+    avoid_entries(P, cg, sc, nkeys, 1); /* row_start[r] moves to r's end */
+    for (int r = 0, from = 0; r < nkeys; r++) {
+        int to = P->row_start[r], k = 0;
+        for (int e = from; e < to; e++) {
+            P->ind[++k] = P->row_col[e];
+            P->val[k] = 1;
+        }
+        from = to;
+        if (k < 2)
+            continue; /* one column alone cannot break it */
+        int row = glp_add_rows(ip, 1);
+        glp_set_row_bnds(ip, row, GLP_UP, 0, 1);
+        glp_set_mat_row(ip, row, k, P->ind, P->val);
+    }
+    return 1;
+}
+
+/* ---- the integer programme ---------------------------------------------- */
+
+static int ensure_entries(pm_prove *P, int k)
+{
+    if (k < P->ent_cap)
+        return 1;
+    int cap = 2 * k + 64;
+    int *r = realloc(P->ent_row, (size_t)cap * sizeof *r);
+    if (r)
+        P->ent_row = r;
+    double *v = realloc(P->ent_val, (size_t)cap * sizeof *v);
+    if (v)
+        P->ent_val = v;
+    if (!r || !v)
+        return 0;
+    P->ent_cap = cap;
+    return 1;
+}
+
+/* Appends (row, v) to the entry list of k (merging a repeated row). */
+static int add_entry(pm_prove *P, int k, int row, double v)
+{
+    for (int e = 1; e <= k; e++)
+        if (P->ent_row[e] == row) {
+            P->ent_val[e] += v;
+            return k;
+        }
+    P->ent_row[++k] = row;
+    P->ent_val[k] = v;
+    return k;
+}
+
+/* Household-mode unit u: rows for its free members (each housed at most
+ * once), for "a household exists" (w <= households, which pays back one
+ * split when no member is pinned), for each triple of members (two
+ * households cannot both hold two of three), then its household columns:
+ * the master column of that household alone less the unit's fixed
+ * all-unmatched column, so the households' entries add up to their
+ * arrangement's. */
+static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                              const pm_arcs *arcs, int u)
+{
+    glp_prob *ip = P->ip;
+    const int *m, *rows;
+    const double *vals;
+    int n = pm_pricer_members(cg->pr, u, &m), nf = free_members(sc, m, n);
+    double lambda = sc->policy.sibling_split_week;
+    if (nf == 0)
+        return 1; /* every member pinned: the fixed column is the unit */
+    household_where(sc, m, n, 0, -1, P->where);
+    double base_cost = pm_colgen_cost(cg, sc, arcs, u, P->where);
+    int d0 = 0;
+    for (int i = nf; i < n; i++) {
+        int first = 1;
+        for (int k = nf; k < i; k++)
+            first &= sc->children[m[k]].current != sc->children[m[i]].current;
+        d0 += first;
+    }
+    int kb = pm_colgen_entries(cg, sc, u, P->where, &rows, &vals);
+    int *brow = malloc(((size_t)kb + 1) * sizeof *brow);
+    double *bval = malloc(((size_t)kb + 1) * sizeof *bval);
+    if (!brow || !bval) {
+        free(brow);
+        free(bval);
+        return 0;
+    }
+    memcpy(brow, rows, ((size_t)kb + 1) * sizeof *brow);
+    memcpy(bval, vals, ((size_t)kb + 1) * sizeof *bval);
+    int r_member = glp_add_rows(ip, nf), r_w = 0, r_tri = 0, ntri = 0;
+    for (int i = 0; i < nf; i++)
+        glp_set_row_bnds(ip, r_member + i, GLP_UP, 0, 1);
+    if (d0 == 0 && lambda > 0) {
+        r_w = glp_add_rows(ip, 1);
+        glp_set_row_bnds(ip, r_w, GLP_LO, 0, 0);
+        int col = P->w_col[u] = glp_add_cols(ip, 1);
+        int ind[2] = {0, r_w};
+        double val[2] = {0, -1};
+        glp_set_col_bnds(ip, col, GLP_DB, 0, 1);
+        glp_set_obj_coef(ip, col, -lambda);
+        glp_set_mat_col(ip, col, 1, ind, val);
+    }
+    if (nf >= 3) {
+        ntri = nf * (nf - 1) * (nf - 2) / 6;
+        r_tri = glp_add_rows(ip, ntri);
+        for (int t = 0; t < ntri; t++)
+            glp_set_row_bnds(ip, r_tri + t, GLP_UP, 0, 1);
+    }
+    int ok = 1;
+    for (long h = P->hh_first[u]; ok && h < P->hh_first[u + 1]; h++) {
+        unsigned bits = P->hh_mask[h];
+        household_where(sc, m, n, bits, P->hh_place[h], P->where);
+        double cost = pm_colgen_cost(cg, sc, arcs, u, P->where) - base_cost +
+                      (d0 == 0 ? lambda : 0);
+        int kh = pm_colgen_entries(cg, sc, u, P->where, &rows, &vals);
+        if (!(ok = ensure_entries(P, kh + kb + nf + ntri + 2)))
+            break;
+        int k = 0;
+        for (int e = 1; e <= kh; e++)
+            k = add_entry(P, k, rows[e], vals[e]);
+        for (int e = 1; e <= kb; e++)
+            k = add_entry(P, k, brow[e], -bval[e]);
+        for (int i = 0; i < nf; i++)
+            if (bits >> i & 1u)
+                k = add_entry(P, k, r_member + i, 1);
+        if (r_w)
+            k = add_entry(P, k, r_w, 1);
+        for (int a = 0, t = 0; a < nf; a++)
+            for (int b = a + 1; b < nf; b++)
+                for (int c = b + 1; c < nf; c++, t++)
+                    if (((bits >> a & 1u) + (bits >> b & 1u) + (bits >> c & 1u)) >= 2)
+                        k = add_entry(P, k, r_tri + t, 1);
+        int kk = 0; /* drop what cancelled (the unit's own row) */
+        for (int e = 1; e <= k; e++)
+            if (P->ent_val[e] != 0) {
+                P->ent_row[++kk] = P->ent_row[e];
+                P->ent_val[kk] = P->ent_val[e];
+            }
+        int col = P->hh_col[h] = glp_add_cols(ip, 1);
+        glp_set_col_kind(ip, col, GLP_BV);
+        glp_set_obj_coef(ip, col, cost);
+        glp_set_mat_col(ip, col, kk, P->ent_row, P->ent_val);
+    }
+    free(brow);
+    free(bval);
+    return ok;
+}
+
+/* The master's columns, binary (slacks, columns with an avoid pair
+ * inside and the columns of household-mode units out; one all-unmatched
+ * column of each such unit fixed at 1: the master may hold it twice, from
+ * its seed and its start), its cuts, the households, and the avoid rows.
+ * After incumbent_columns (unit_col: -1 for household-mode units). */
+static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                    const pm_arcs *arcs)
+{
+    P->state = malloc((size_t)cg->columns + 1);
+    if (!P->state)
+        return 0;
+    for (int j = 0; j < cg->columns; j++) {
+        const int *m, *w = cg->col_where + cg->col_off[j];
+        int u = cg->col_unit[j];
+        int n = u >= 0 ? pm_pricer_members(cg->pr, u, &m) : 0;
+        P->state[j] = u < 0 || inner_conflict(sc, m, n, w) ? 0 : 1;
+        if (u < 0 || !P->by_household[u])
+            continue;
+        int all_out = P->unit_col[u] < 0; /* the first such column only */
+        for (int i = 0; i < free_members(sc, m, n); i++)
+            all_out &= w[i] < 0;
+        P->state[j] = all_out ? 2 : 0;
+        if (all_out)
+            P->unit_col[u] = j;
+    }
+    glp_prob *ip = P->ip = glp_create_prob();
+    glp_copy_prob(ip, cg->lp, GLP_OFF); /* with the master's basis */
+    for (int j = 0; j < cg->columns; j++) {
+        if (P->state[j] == 1)
+            glp_set_col_kind(ip, j + 1, GLP_BV);
+        else
+            glp_set_col_bnds(ip, j + 1, GLP_FX, P->state[j] == 2, 0);
+    }
+    for (int u = 0; u < cg->nunits; u++) {
+        if (!P->by_household[u])
+            continue;
+        glp_set_row_bnds(ip, sc->nplacements + u + 1, GLP_FR, 0, 0);
+        if (!add_household_unit(P, cg, sc, arcs, u))
+            return 0;
+    }
+    return add_avoid_rows(P, cg, sc, arcs);
+}
+
+/* The incumbent as IP column values (P->start, 1-based): its column of
+ * each arrangement-mode unit (added to the master when the enumeration
+ * missed it, rounding), the fixed columns, its households and their w.
+ * 0 when memory runs out; P->start stays NULL when it cannot be
+ * expressed. */
+static int incumbent_columns(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                             const pm_arcs *arcs, const int *incumbent)
+{
+    for (int u = 0; u < cg->nunits; u++) {
+        P->unit_col[u] = -1;
+        if (P->by_household[u])
+            continue;
+        const int *m;
+        int n = pm_pricer_members(cg->pr, u, &m);
+        for (int i = 0; i < n; i++)
+            P->where[i] = incumbent[m[i]];
+        int j = find_column(P, cg, u, P->where, n);
+        if (j < 0) {
+            if (!reserve_slot(P, cg))
+                return 0;
+            j = pm_colgen_add(cg, sc, arcs, u, P->where);
+            if (j == -2)
+                return 0;
+            if (j < 0)
+                return 1;
+            P->used++;
+            place_column(P, cg, j);
+        }
+        P->unit_col[u] = j;
+    }
+    return 1;
+}
+
+static int start_vector(pm_prove *P, const pm_colgen *cg)
+{
+    int ncols = glp_get_num_cols(P->ip);
+    P->start = calloc((size_t)ncols + 2, sizeof *P->start);
+    if (!P->start)
+        return 0;
+    for (int u = 0; u < cg->nunits; u++)
+        if (!P->by_household[u] && P->unit_col[u] < 0) {
+            free(P->start); /* the incumbent is not in the programme */
+            P->start = NULL;
+            return 1;
+        } else if (!P->by_household[u]) {
+            P->start[P->unit_col[u] + 1] = 1;
+        }
+    for (int j = 0; j < cg->columns; j++)
+        if (P->state[j] == 2)
+            P->start[j + 1] = 1;
+    for (long h = 0; h < P->nh; h++)
+        if (P->hh_inc[h]) {
+            P->start[P->hh_col[h]] = 1;
+            if (P->w_col[P->hh_unit[h]])
+                P->start[P->w_col[P->hh_unit[h]]] = 1;
+        }
+    return 1;
+}
+
+static void on_tree(glp_tree *T, void *info)
+{
+    pm_prove *P = info;
+    if (glp_ios_reason(T) == GLP_IHEUR && P->start && !P->start_given) {
+        P->start_given = 1;
+        glp_ios_heur_sol(T, P->start);
+    }
+    int best = glp_ios_best_node(T);
+    if (best)
+        P->bound = glp_ios_node_bound(T, best);
+    int active, alive, total;
+    glp_ios_tree_size(T, &active, &alive, &total);
+    P->nodes = total;
+    if (P->interrupt && P->interrupt(P->interrupt_info)) {
+        P->interrupted = 1;
+        glp_ios_terminate(T);
+    } else if (P->node_limit > 0 && total >= P->node_limit) {
+        glp_ios_terminate(T);
+    }
+}
+
+/* Branch and bound; 1 when it finished (the optimum proven), 0 when it
+ * stopped, -1 when GLPK could not start. */
+static int branch_and_bound(pm_prove *P)
+{
+    glp_prob *ip = P->ip;
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = P->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
+    /* GLPK checks its limit between steps, and a large programme's root
+     * cut rounds overran it by 3 s at 1,000 children: aim a little short */
+    sm.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * P->seconds) + 1 : INT_MAX;
+    double t0 = glp_time();
+    if (glp_simplex(ip, &sm) != 0 || glp_get_status(ip) != GLP_OPT)
+        return -1;
+    P->bound = glp_get_obj_val(ip);
+    P->root_seconds = glp_difftime(glp_time(), t0);
+    double left = P->seconds - glp_difftime(glp_time(), t0);
+    if (P->seconds > 0 && left <= 0)
+        return 0;
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    io.cb_func = on_tree;
+    io.cb_info = P;
+    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * left) + 1 : INT_MAX;
+    io.br_tech = GLP_BR_DTH;
+    io.bt_tech = GLP_BT_BLB;
+    /* Gomory and MIR cuts close most of what is left at the root (300
+     * children: proven at the root in 0.5 s, against 4,581 nodes and 49 s
+     * without them, bound still 0.17% short) */
+    io.gmi_cuts = io.mir_cuts = P->cuts ? GLP_ON : GLP_OFF;
+    if (glp_get_num_cols(ip) > GOMORY_MAX_COLUMNS)
+        io.gmi_cuts = GLP_OFF; /* dense rows: slow beyond this size */
+    io.mip_gap = P->mip_gap;
+    int ret = glp_intopt(ip, &io);
+    int ms = glp_mip_status(ip);
+    if (ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS))
+        return 1;
+    return 0;
+}
+
+/* The assignment of the IP's solution: the master's columns (the fixed
+ * all-unmatched ones first put household-mode units' free members out),
+ * then the households. */
+static void read_assignment(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                            int *assign)
+{
+    for (int c = 0; c < sc->nchildren; c++)
+        assign[c] = -1;
+    for (int j = 0; j < cg->columns; j++) {
+        if (cg->col_unit[j] < 0 || glp_mip_col_val(P->ip, j + 1) < 0.5)
+            continue;
+        const int *m, *w = cg->col_where + cg->col_off[j];
+        int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
+        for (int i = 0; i < n; i++)
+            assign[m[i]] = w[i];
+    }
+    for (long h = 0; h < P->nh; h++) {
+        if (glp_mip_col_val(P->ip, P->hh_col[h]) < 0.5)
+            continue;
+        const int *m;
+        pm_pricer_members(cg->pr, P->hh_unit[h], &m);
+        for (int i = 0; i < 32; i++)
+            if (P->hh_mask[h] >> i & 1u)
+                assign[m[i]] = P->hh_place[h];
+    }
+}
+
+/* Seconds GLPK's root LP is expected to take over ncols columns, from
+ * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
+ * 2-3 s, 174,000 15-17 s: faster than linear growth). */
+static double root_estimate(long ncols)
+{
+    return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
+}
+
+static int alloc_state(pm_prove *P, const pm_colgen *cg, const pm_scenario *sc)
+{
+    size_t nu = (size_t)cg->nunits + 2;
+    P->best = malloc(nu * sizeof *P->best);
+    P->unit_col = malloc(nu * sizeof *P->unit_col);
+    P->hh_first = calloc(nu, sizeof *P->hh_first);
+    P->w_col = calloc(nu, sizeof *P->w_col);
+    P->by_household = calloc(nu, 1);
+    P->where = malloc(((size_t)sc->nchildren + 65) * sizeof *P->where);
+    return P->best && P->unit_col && P->hh_first && P->w_col &&
+           P->by_household && P->where && index_columns(P, cg);
+}
+
+pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                       const pm_arcs *arcs, const int *incumbent, double ub,
+                       int *assign, int *found, pm_prove_outcome *outcome)
+{
+    *outcome = PM_PROVE_SKIPPED;
+    *found = 0;
+    if (!cg->lp || !cg->iterations || !pm_pricer_exact(cg->pr))
+        return PM_OK;
+    if (!alloc_state(P, cg, sc))
+        return PM_ERR_NOMEM;
+    double L = bound_at_best(cg, sc, P->best, P->where);
+    P->gap_in = fmax(0, ub - L);
+    int r = enumerate_all(P, cg, sc, arcs, P->best, P->gap_in, incumbent);
+    P->columns = cg->columns;
+    P->households = P->nh;
+    if (r <= 0)
+        return r < 0 ? PM_ERR_NOMEM : PM_OK;
+    if (P->seconds > 0 && 2 * root_estimate(cg->columns + P->nh) > P->seconds)
+        return PM_OK; /* its root would not finish: leave the time to others */
+    if (!incumbent_columns(P, cg, sc, arcs, incumbent) ||
+        !build_ip(P, cg, sc, arcs) || !start_vector(P, cg))
+        return PM_ERR_NOMEM;
+    P->columns = cg->columns;
+    int done = branch_and_bound(P);
+    if (done < 0)
+        return PM_OK;
+    int ms = glp_mip_status(P->ip);
+    if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(P->ip) < ub) {
+        read_assignment(P, cg, sc, assign);
+        *found = 1;
+    }
+    if (done) {
+        *outcome = PM_PROVE_DONE;
+        if (!*found)
+            memcpy(assign, incumbent, (size_t)sc->nchildren * sizeof *assign);
+        P->bound = *found ? glp_mip_obj_val(P->ip) : ub;
+    } else {
+        *outcome = PM_PROVE_OPEN;
+        P->bound = isnan(P->bound) ? L : fmax(L, fmin(P->bound, ub));
+    }
+    return PM_OK;
+}
+
+void pm_prove_free(pm_prove *P, int env_lost)
+{
+    if (P->ip && !env_lost)
+        glp_delete_prob(P->ip);
+    P->ip = NULL;
+    void **blocks[] = {
+        (void **)&P->slot,     (void **)&P->state,   (void **)&P->start,
+        (void **)&P->where,    (void **)&P->row_key, (void **)&P->row_start,
+        (void **)&P->row_col,  (void **)&P->ind,     (void **)&P->val,
+        (void **)&P->best,     (void **)&P->unit_col, (void **)&P->ent_row,
+        (void **)&P->ent_val,  (void **)&P->hh_unit, (void **)&P->hh_place,
+        (void **)&P->hh_col,   (void **)&P->hh_first, (void **)&P->w_col,
+        (void **)&P->hh_mask,  (void **)&P->hh_inc,  (void **)&P->by_household};
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
+        free(*blocks[i]);
+        *blocks[i] = NULL;
+    }
+}

@@ -1,0 +1,89 @@
+/* Proof by enumeration over the column generation master.
+ *
+ * With the generation's bound L (cuts included) at prices pi, and an
+ * incumbent of objective ub, any solution better than ub uses in every
+ * unit an arrangement whose priced value is within ub - L of the unit's
+ * best (lagrange.h, pm_pricer_enumerate: the units' excesses over their
+ * best add up to at most the solution's excess over L).  Those
+ * arrangements, added to the master as binary columns, with the avoid
+ * rows the master leaves out and its cuts kept, form an integer programme
+ * whose optimum, where it is below ub, is the model's.  Its LP starts at
+ * the master's bound, well above the compact formulation's (bundled
+ * borough: 432,092 against 429,574), so GLPK's branch and bound over it
+ * has far less to close than over every arc.
+ *
+ * Exact only when every unit is priced exactly (pm_pricer_exact: no
+ * sibling group of more than six free members); otherwise, and when the
+ * enumeration would need more than max_columns, it does not run.
+ *
+ * Runs under the caller's GLPK hooks, like colgen.h: what it allocates is
+ * held in pm_prove, which pm_prove_free releases after a longjmp too. */
+#ifndef PM_PROVE_H
+#define PM_PROVE_H
+
+#include "colgen.h"
+
+typedef enum pm_prove_outcome {
+    PM_PROVE_SKIPPED = -1, /* not run: inexact pricing or too many columns */
+    PM_PROVE_OPEN = 0,     /* stopped (time, nodes, interrupt): bound set   */
+    PM_PROVE_DONE = 1      /* the optimum is proven, and in assign          */
+} pm_prove_outcome;
+
+typedef struct pm_prove {
+    /* set by the caller (pm_prove_init gives the defaults) */
+    double seconds;   /* for the branch and bound (0: no limit)          */
+    long max_columns; /* enumerated columns beyond which it gives up     */
+    long node_limit;  /* 0: none                                        */
+    long arrangements_max; /* a group with more arrangements to enumerate
+                          enters by households (0: always)               */
+    int (*interrupt)(void *info); /* polled between nodes, or NULL       */
+    void *interrupt_info;
+    int verbose;      /* GLPK's own messages (through the caller's hook) */
+    int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
+    double mip_gap;   /* stop within this relative gap (0: prove)        */
+    /* results */
+    double bound;     /* valid lower bound on the model's optimum (NaN)  */
+    double gap_in;    /* ub - L the enumeration used                     */
+    long columns;     /* columns enumerated (the master's included)      */
+    long nodes;
+    double root_seconds; /* the programme's root LP                     */
+    int interrupted;
+    long households;  /* household columns (groups entered by household) */
+    /* working state, freed by pm_prove_free */
+    void *ip;         /* glp_prob *                                      */
+    int *slot;        /* hash of the master's columns (index + 1)        */
+    size_t mask;
+    size_t used;
+    unsigned char *state; /* per master column: 0 out, 1 binary, 2 fixed 1 */
+    unsigned char *by_household; /* per unit: entered by households      */
+    double *start;    /* the incumbent as column values (1-based)        */
+    int *where, *row_key, *row_start, *row_col, *ind;
+    double *val, *best, *ent_val;
+    int *unit_col, *ent_row, ent_cap;
+    /* households: unit, members (bits over its free members), placement,
+     * IP column, in the incumbent; unit u's are hh_first[u] ..
+     * hh_first[u + 1] - 1 */
+    int *hh_unit, *hh_place, *hh_col, *hh_first, *w_col;
+    unsigned *hh_mask;
+    unsigned char *hh_inc;
+    long nh, hh_cap;
+    int start_given;
+} pm_prove;
+
+void pm_prove_init(pm_prove *P);
+
+/* Enumerates the columns that can beat `incumbent` (objective ub, a
+ * feasible assignment) at cg's best bound, and solves the master over
+ * them as an integer programme.  cg: a finished pm_colgen_run (its master
+ * gains the columns).  On PM_PROVE_DONE assign holds an optimal
+ * assignment (child -> placement or -1; the incumbent itself when nothing
+ * beats it); on PM_PROVE_OPEN, an assignment better than the incumbent
+ * when one was found (*found = 1) and P->bound.  Returns PM_ERR_NOMEM
+ * when memory runs out, else PM_OK with *outcome set. */
+pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
+                       const pm_arcs *arcs, const int *incumbent, double ub,
+                       int *assign, int *found, pm_prove_outcome *outcome);
+/* env_lost: GLPK's environment was freed after a failure. */
+void pm_prove_free(pm_prove *P, int env_lost);
+
+#endif
