@@ -19,6 +19,7 @@
 #include "heuristic.h"
 #include "lagrange.h"
 #include "prove.h"
+#include "watch.h"
 
 /* Without a time limit, the search for a first strong incumbent stops
  * after this long and the exact search takes over. */
@@ -45,6 +46,13 @@
  * 1,000 children 180,000 and 14 s): otherwise after the neighbourhood
  * search, whose better incumbent leaves fewer. */
 #define PROVE_FIRST_COLUMNS 120000
+/* ... and when the time left covers PROVE_FIRST_ROOM times its root LP's
+ * expected time (prove.c): its cut rounds take 1-10 times the LP (600
+ * children), and under a short limit (the commissioning mixes' seconds)
+ * the quick and neighbourhood searches are worth more.  After them,
+ * PROVE_ROOM. */
+#define PROVE_FIRST_ROOM 6.0
+#define PROVE_ROOM 2.0
 #define COLGEN_ROUNDS 1000
 /* separations of cuts in the master (colgen.h): each is a few more rounds
  * of generation; on the bundled borough the first finds nearly all */
@@ -80,10 +88,9 @@ typedef struct solve_ctx {
     builder B;
     glp_prob *lp;
     double *start;      /* incumbent column values (1-based), or NULL */
-    int start_given;
-    double bound;       /* best node bound seen */
-    long nodes;
-    int interrupted;
+    /* the branch-and-bound callback's state: the best node bound of the
+     * current search, nodes, interrupted */
+    pm_watch watch;
     double phase_limit; /* seconds since start for this search; 0 = none */
     /* Seconds per arc that building, loading and solving the root LP took
      * for the largest LP so far: predicts whether the next one's root fits
@@ -210,28 +217,6 @@ static double *start_vector(const builder *B, const int *assign)
     return v;
 }
 
-static void on_tree(glp_tree *T, void *info)
-{
-    solve_ctx *X = info;
-    if (glp_ios_reason(T) == GLP_IHEUR && X->start && !X->start_given) {
-        X->start_given = 1;
-        glp_ios_heur_sol(T, X->start);
-    }
-    int best = glp_ios_best_node(T);
-    if (best)
-        X->bound = glp_ios_node_bound(T, best);
-    int active, alive, total;
-    glp_ios_tree_size(T, &active, &alive, &total);
-    X->nodes = total;
-    const pm_solve_options *o = X->opts;
-    if (o->interrupt && o->interrupt(o->interrupt_info)) {
-        X->interrupted = 1;
-        glp_ios_terminate(T);
-    } else if (o->node_limit > 0 && total >= o->node_limit) {
-        glp_ios_terminate(T);
-    }
-}
-
 /* Milliseconds left of the time limit and of this search's share of it
  * (INT_MAX-ish when neither is set). */
 static int ms_left(const solve_ctx *X, double t0)
@@ -324,12 +309,16 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
             out->status = PM_SOL_INFEASIBLE;
         return 0;
     }
-    X->bound = glp_get_obj_val(X->lp);
+    X->watch.bound = glp_get_obj_val(X->lp);
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = X->opts->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    io.cb_func = on_tree;
-    io.cb_info = X;
+    X->watch.start = X->start;
+    X->watch.node_limit = X->opts->node_limit;
+    X->watch.interrupt = X->opts->interrupt;
+    X->watch.interrupt_info = X->opts->interrupt_info;
+    io.cb_func = pm_watch_tree;
+    io.cb_info = &X->watch;
     io.mip_gap = X->opts->mip_gap;
     io.tm_lim = ms_left(X, t0);
     io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts =
@@ -338,7 +327,7 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     io.bt_tech = GLP_BT_BLB;
     ret = glp_intopt(X->lp, &io);
     out->lp_iterations = glp_get_it_cnt(X->lp);
-    out->nodes = X->nodes;
+    out->nodes = X->watch.nodes;
     int ms = glp_mip_status(X->lp);
     if (ms == GLP_NOFEAS)
         out->status = PM_SOL_INFEASIBLE;
@@ -471,9 +460,9 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                   int *best, double *best_obj, int *have_best,
                   pm_model_result *out, double t0)
 {
-    /* X->bound belongs to this search alone, even one that does not run: a
-     * neighbourhood's bound says nothing about the whole problem */
-    X->bound = NAN;
+    /* X->watch.bound belongs to this search alone, even one that does not
+     * run: a neighbourhood's bound says nothing about the whole problem */
+    X->watch.bound = NAN;
     /* Time is up: building and loading the LP (seconds for a large
      * estate) would overrun the limit before GLPK could notice. */
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
@@ -485,7 +474,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     pm_builder_free(&X->B);
     free(X->start);
     X->start = NULL;
-    X->start_given = 0;
+    X->watch.start_given = 0;
     if (X->lp) {
         glp_delete_prob(X->lp);
         X->lp = NULL;
@@ -500,7 +489,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         for (int c = 0; c < sc->nchildren; c++)
             best[c] = -1;
         *have_best = 1;
-        *best_obj = X->bound = objective_of(sc, best);
+        *best_obj = X->watch.bound = objective_of(sc, best);
         out->status = PM_SOL_OPTIMAL;
         return 1;
     }
@@ -644,7 +633,7 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         pm_solution saved = out->status;
         /* passes over every seed, each with wider neighbourhoods */
         for (int r = 0; r < LNS_PASSES * n && pm_clock_seconds() - t0 < until; r++) {
-            if (X->interrupted || gap_met(X, *best_obj, X->lg.bound))
+            if (X->watch.interrupted || gap_met(X, *best_obj, X->lg.bound))
                 break;
             int places = LNS_PLACES << (r / n);
             neighbourhood(sc, arcs, lg, best, L.seeds[r % n], places, &L);
@@ -863,13 +852,15 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
  * gets its bound when it ran. */
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
-                           double t0, long max_columns, double *full_bound)
+                           double t0, long max_columns, double room,
+                           double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
     pm_prove_init(P);
     if (max_columns > 0)
         P->max_columns = max_columns;
+    P->room = room;
     P->cuts = X->tune.cuts;
     P->mip_gap = X->opts->mip_gap;
     double limit = X->opts->time_limit;
@@ -893,8 +884,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
         offer(sc, found, best, best_obj, &have);
     }
     release(X, found);
-    X->nodes = P->nodes;
-    X->interrupted |= P->interrupted;
+    X->watch.nodes = P->nodes;
+    X->watch.interrupted |= P->interrupted;
     if (X->opts->verbose)
         fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
                 "and %ld households (gap %.2f enumerated), root LP %.2f s, "
@@ -982,7 +973,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             goto done;
         if (X->tune.prove && have_best && X->cg.converged) {
             int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
-                                     PROVE_FIRST_COLUMNS, &full_bound);
+                                     PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
+                                     &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv != PM_PROVE_SKIPPED) {
@@ -1004,7 +996,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             out->status = PM_SOL_NONE;
             r = search(X, sc, arcs, NULL, NULL, best, &best_obj, &have_best,
                        out, t0);
-            full_bound = X->bound; /* a search over every arc */
+            full_bound = X->watch.bound; /* a search over every arc */
             oom = r < 0;
             proven = r == 1;
             goto done;
@@ -1020,7 +1012,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             goto done;
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       &full_bound)
+                                       PROVE_ROOM, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;
@@ -1057,7 +1049,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                        out, t0);
             /* valid for the whole problem: every arc that can beat the
              * incumbent was in this search */
-            full_bound = X->bound;
+            full_bound = X->watch.bound;
             oom = r < 0;
             proven = r == 1;
         }
@@ -1093,7 +1085,7 @@ done:
     out->status = (proven && X->opts->mip_gap <= 0) || closed ? PM_SOL_OPTIMAL
                                                               : PM_SOL_FEASIBLE;
     out->bound = out->status == PM_SOL_OPTIMAL ? best_obj : fmin(bound, best_obj);
-    out->interrupted = X->interrupted;
+    out->interrupted = X->watch.interrupted;
     return PM_OK;
 }
 

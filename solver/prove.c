@@ -23,6 +23,7 @@ void pm_prove_init(pm_prove *P)
 {
     memset(P, 0, sizeof *P);
     P->max_columns = 400000;
+    P->room = 2;
     P->cuts = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->bound = NAN;
@@ -237,7 +238,7 @@ typedef struct hh_ctx {
     pm_prove *P;
     const pm_scenario *sc;
     const int *members;
-    int u, n, nf, full, oom;
+    int u, n, full, oom;
     long budget;
 } hh_ctx;
 
@@ -718,27 +719,6 @@ static int start_vector(pm_prove *P, const pm_colgen *cg)
     return 1;
 }
 
-static void on_tree(glp_tree *T, void *info)
-{
-    pm_prove *P = info;
-    if (glp_ios_reason(T) == GLP_IHEUR && P->start && !P->start_given) {
-        P->start_given = 1;
-        glp_ios_heur_sol(T, P->start);
-    }
-    int best = glp_ios_best_node(T);
-    if (best)
-        P->bound = glp_ios_node_bound(T, best);
-    int active, alive, total;
-    glp_ios_tree_size(T, &active, &alive, &total);
-    P->nodes = total;
-    if (P->interrupt && P->interrupt(P->interrupt_info)) {
-        P->interrupted = 1;
-        glp_ios_terminate(T);
-    } else if (P->node_limit > 0 && total >= P->node_limit) {
-        glp_ios_terminate(T);
-    }
-}
-
 /* Branch and bound; 1 when it finished (the optimum proven), 0 when it
  * stopped, -1 when GLPK could not start. */
 static int branch_and_bound(pm_prove *P)
@@ -761,8 +741,12 @@ static int branch_and_bound(pm_prove *P)
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    io.cb_func = on_tree;
-    io.cb_info = P;
+    P->watch = (pm_watch){.start = P->start, .bound = P->bound,
+                          .node_limit = P->node_limit,
+                          .interrupt = P->interrupt,
+                          .interrupt_info = P->interrupt_info};
+    io.cb_func = pm_watch_tree;
+    io.cb_info = &P->watch;
     io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * left) + 1 : INT_MAX;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
@@ -774,6 +758,9 @@ static int branch_and_bound(pm_prove *P)
         io.gmi_cuts = GLP_OFF; /* dense rows: slow beyond this size */
     io.mip_gap = P->mip_gap;
     int ret = glp_intopt(ip, &io);
+    P->bound = P->watch.bound;
+    P->nodes = P->watch.nodes;
+    P->interrupted = P->watch.interrupted;
     int ms = glp_mip_status(ip);
     if (ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS))
         return 1;
@@ -845,7 +832,8 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     P->households = P->nh;
     if (r <= 0)
         return r < 0 ? PM_ERR_NOMEM : PM_OK;
-    if (P->seconds > 0 && 2 * root_estimate(cg->columns + P->nh) > P->seconds)
+    if (P->seconds > 0 &&
+        P->room * root_estimate(cg->columns + P->nh) > P->seconds)
         return PM_OK; /* its root would not finish: leave the time to others */
     if (!incumbent_columns(P, cg, sc, arcs, incumbent) ||
         !build_ip(P, cg, sc, arcs) || !start_vector(P, cg))

@@ -22,6 +22,7 @@
 #define PM_PROVE_H
 
 #include "colgen.h"
+#include "watch.h"
 
 typedef enum pm_prove_outcome {
     PM_PROVE_SKIPPED = -1, /* not run: inexact pricing or too many columns */
@@ -33,6 +34,8 @@ typedef struct pm_prove {
     /* set by the caller (pm_prove_init gives the defaults) */
     double seconds;   /* for the branch and bound (0: no limit)          */
     long max_columns; /* enumerated columns beyond which it gives up     */
+    double room;      /* runs only when the time left covers this many
+                         times its root LP's expected time (default 2)   */
     long node_limit;  /* 0: none                                        */
     long arrangements_max; /* a group with more arrangements to enumerate
                           enters by households (0: always)               */
@@ -67,7 +70,7 @@ typedef struct pm_prove {
     unsigned *hh_mask;
     unsigned char *hh_inc;
     long nh, hh_cap;
-    int start_given;
+    pm_watch watch;   /* the branch and bound's callback state          */
 } pm_prove;
 
 void pm_prove_init(pm_prove *P);

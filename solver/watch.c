@@ -1,0 +1,22 @@
+#include "watch.h"
+
+void pm_watch_tree(glp_tree *T, void *info)
+{
+    pm_watch *W = info;
+    if (glp_ios_reason(T) == GLP_IHEUR && W->start && !W->start_given) {
+        W->start_given = 1;
+        glp_ios_heur_sol(T, W->start);
+    }
+    int best = glp_ios_best_node(T);
+    if (best)
+        W->bound = glp_ios_node_bound(T, best);
+    int active, alive, total;
+    glp_ios_tree_size(T, &active, &alive, &total);
+    W->nodes = total;
+    if (W->interrupt && W->interrupt(W->interrupt_info)) {
+        W->interrupted = 1;
+        glp_ios_terminate(T);
+    } else if (W->node_limit > 0 && total >= W->node_limit) {
+        glp_ios_terminate(T);
+    }
+}
