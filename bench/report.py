@@ -736,27 +736,22 @@ def growth(w, rows, s):
     if nothing:
         w("- No solution at all within the limit: " + ", ".join(nothing) + ".")
     w("")
-    nodes = [r["pm"].get("nodes", 0) for r in limited]
-    if nodes and statistics.median(nodes) <= 1:
-        w("What limits it: on most instances the limit stops placematch at the "
-          "root node, so its bound is the root bound and branching never "
-          "starts; the time goes into the root LP (tens of thousands to over "
-          "a million arc columns) and the incumbent search.")
-    else:
-        w("What limits it: few nodes in the time and a final gap close to the "
-          "root gap mean each node's LP (tens of thousands to over a million "
-          "arc columns) is the cost and branching barely moves the bound.")
-    w("The relaxation shows how cheap the assignment part alone is (the LEMON "
-      "column) and how much of the objective it explains (relax. / objective): "
-      "the sibling-split term is what the bound handles badly.  placematch's "
-      "bound is column generation over whole sibling-group arrangements with "
-      "rank-1 cuts on single capacity rows (docs/SOLVER.md); what is left of "
-      "the gap is that bound's (a web of fractional group columns and single "
-      "children across small placements, which single-row cuts do not cut "
-      "off and two-row zero-half cuts barely touch), and at regional size "
-      "the incumbent's (it varies by about 0.5% between runs).  What would "
-      "carry it further: branch-and-price instead of GLPK's search over "
-      "every arc, and decomposition into independent parts of the "
+    w("What limits it: placematch proves an instance by its proof over the "
+      "column generation master (docs/SOLVER.md, 'Proof'): every arrangement "
+      "or sibling household that can beat the incumbent, at the generation's "
+      "prices, as an integer programme for GLPK with Gomory and MIR cuts.  "
+      "Its root LP grows faster than its columns (about 20,000 columns at "
+      "300 children, 50,000-80,000 at 600, 170,000 at 1,000), and GLPK's "
+      "rounds of cuts and nodes on it vary from run to run; where the "
+      "columns that can beat the incumbent are too many for the time left "
+      "(a region: the singles' arcs alone exceed 400,000), the bound is the "
+      "generation's and the neighbourhood search improves the incumbent to "
+      "the limit.  The relaxation shows how cheap the assignment part alone "
+      "is (the LEMON column) and how much of the objective it explains "
+      "(relax. / objective): the sibling-split term is what makes the model "
+      "hard.  What would carry it further: a root LP over a restricted set "
+      "of the proof's columns priced from the pool (GLPK solves it over all "
+      "of them), and decomposition into independent parts of the "
       "compatibility graph (the regional profile is five boroughs).\n")
 
 
