@@ -719,6 +719,14 @@ static int start_vector(pm_prove *P, const pm_colgen *cg)
     return 1;
 }
 
+/* Seconds GLPK's root LP is expected to take over ncols columns, from
+ * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
+ * 2-3 s, 174,000 15-17 s: faster than linear growth). */
+static double root_estimate(long ncols)
+{
+    return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
+}
+
 /* Branch and bound; 1 when it finished (the optimum proven), 0 when it
  * stopped, -1 when GLPK could not start. */
 static int branch_and_bound(pm_prove *P)
@@ -747,7 +755,13 @@ static int branch_and_bound(pm_prove *P)
                           .interrupt_info = P->interrupt_info};
     io.cb_func = pm_watch_tree;
     io.cb_info = &P->watch;
-    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * left) + 1 : INT_MAX;
+    /* a round of Gomory cuts is not interrupted: at 600 children one ran
+     * 5 s past a 30 s limit; stop early by about two root LPs */
+    double margin = 2 * root_estimate(glp_get_num_cols(ip));
+    if (P->seconds > 0 && 0.9 * left - margin <= 0)
+        return 0;
+    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.9 * left - margin)) + 1
+                               : INT_MAX;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
     /* Gomory and MIR cuts close most of what is left at the root (300
@@ -792,14 +806,6 @@ static void read_assignment(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
             if (P->hh_mask[h] >> i & 1u)
                 assign[m[i]] = P->hh_place[h];
     }
-}
-
-/* Seconds GLPK's root LP is expected to take over ncols columns, from
- * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
- * 2-3 s, 174,000 15-17 s: faster than linear growth). */
-static double root_estimate(long ncols)
-{
-    return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
 }
 
 static int alloc_state(pm_prove *P, const pm_colgen *cg, const pm_scenario *sc)
