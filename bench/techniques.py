@@ -10,23 +10,25 @@ bench/RESULTS.md (between its markers, which bench/report.py keeps).
 Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
 regional profile).  Techniques (solver/model.h, pm_model_tuning):
-lagrange, colgen, master_cuts, master_ip, quick, lns, rc_fixing, cuts, primal.
+lagrange, colgen, master_cuts, master_ip, quick, lns, rc_fixing, cuts, primal,
+prove.
 """
 import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal"]
+TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove"]
 WHAT = {
-    "lagrange": "subgradient ascent on capacity prices: with colgen, 100 steps for starting prices (off: zero prices, trivial bound, no column generation)",
+    "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
     "master_cuts": "rank-1 Chvatal-Gomory cuts on capacity rows (alone or with one unit's own row) in the column generation master, priced in the group programme",
-    "master_ip": "the master as an integer programme over its columns (GLPK, up to 2 s or 10% of the limit) for an incumbent",
+    "master_ip": "the master as an integer programme over its columns (GLPK, up to 2 s or 10% of the limit) for an incumbent; skipped when the proof will run",
     "quick": "relaxation-guided and quick searches over the arcs the prices favour",
     "lns": "neighbourhood search on the incumbent",
     "rc_fixing": "drop arcs that cannot beat the incumbent before the exact search",
-    "cuts": "GLPK's Gomory, MIR, cover and clique cuts",
+    "cuts": "GLPK's cuts: Gomory, MIR, cover and clique in the exact search over arcs, Gomory and MIR in the proof",
     "primal": "primal simplex at the root (off: dual)",
+    "prove": "the proof over the master: every arrangement or household that can beat the incumbent as an integer programme (off: the exact search over arcs)",
 }
 
 ap = argparse.ArgumentParser()
