@@ -64,6 +64,10 @@ typedef struct lctx {
     double *G;
     unsigned char *choice; /* kmax * 2^SEQ_MAX */
     int kmax;
+    /* enumeration's tables, held here because its caller's emit may call
+     * GLPK, whose failures longjmp past any frame (pm_pricer_free) */
+    double *ecs, *ebwd;
+    size_t ecap;
 } lctx;
 
 static int ctz(unsigned x) { return __builtin_ctz(x); }
@@ -234,6 +238,8 @@ static int build_units(lctx *L)
 
 static void free_units(lctx *L)
 {
+    free(L->ecs);
+    free(L->ebwd);
     free(L->G);
     free(L->choice);
     for (int i = 0; i < L->ng; i++)
@@ -942,13 +948,17 @@ static long enumerate_group(lctx *L, const gunit *u, const double *mu,
             enum_emit(&E, where, v);
         return E.stop ? -1 : E.count;
     }
-    double *cs = malloc((size_t)u->k * w * sizeof *cs);
-    double *bwd = malloc((size_t)(u->k + 1) * w * sizeof *bwd);
-    if (!cs || !bwd) {
-        free(cs);
-        free(bwd);
-        return -1;
+    size_t need = (size_t)(u->k + 1) * w;
+    if (need > L->ecap) {
+        free(L->ecs);
+        free(L->ebwd);
+        L->ecs = malloc(need * sizeof *L->ecs);
+        L->ebwd = malloc(need * sizeof *L->ebwd);
+        L->ecap = L->ecs && L->ebwd ? need : 0;
+        if (!L->ecap)
+            return -1;
     }
+    double *cs = L->ecs, *bwd = L->ebwd;
     for (unsigned S = 0; S < w; S++)
         bwd[(size_t)u->k * w + S] = S ? BIG : 0;
     for (int j = u->k - 1; j >= 0; j--) {
@@ -969,8 +979,6 @@ static long enumerate_group(lctx *L, const gunit *u, const double *mu,
             where[i] = -1;
         enum_dfs(&E, 0, S0, base);
     }
-    free(cs);
-    free(bwd);
     return E.stop ? -1 : E.count;
 }
 

@@ -892,6 +892,15 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     double t1 = pm_clock_seconds();
     pm_status st = pm_prove_run(P, &X->cg, sc, arcs, best, *best_obj, found,
                                 &got, &oc);
+    char why[160];
+    if (st == PM_OK && got && pm_check_assignment(sc, found, why, sizeof why)) {
+        /* cannot happen if the programme is MODEL.md's; never trust it */
+        if (X->opts->verbose)
+            fprintf(stderr, "placematch: the proof's answer breaks a rule "
+                    "(%s): ignored\n", why);
+        got = 0;
+        oc = PM_PROVE_SKIPPED;
+    }
     if (st == PM_OK && got) {
         int have = 1;
         offer(sc, found, best, best_obj, &have);
@@ -985,6 +994,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (gap_met(X, best_obj, lb))
             goto done;
         if (X->tune.prove && have_best && X->cg.converged) {
+            double quick_limit = X->phase_limit; /* the quick search's */
             X->phase_limit = limit > 0 ? PROVE_FIRST_SHARE * limit : 0;
             int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
                                      PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
@@ -992,6 +1002,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             X->phase_limit = 0;
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
+            if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
+                X->phase_limit = quick_limit;
             /* stopped: its bound stands; the neighbourhood search improves
              * the answer for the rest of the time */
             if (pv == PM_PROVE_OPEN && X->tune.lns && limit > 0)
@@ -1029,16 +1041,17 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         }
         if (gap_met(X, best_obj, lb))
             goto done;
+        X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
                                        PROVE_ROOM, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;
-        if (pv != PM_PROVE_SKIPPED)
+        if (pv != PM_PROVE_SKIPPED) {
             out->nodes = X->pv.nodes;
-        if (pv != PM_PROVE_SKIPPED)
             goto done;
+        }
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;
         exact = have_best ? own(X, keep_mask(arcs, X->fix ? X->fix : lg->delta,
                                              slack, best, 1))

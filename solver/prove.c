@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 /* Relative slack on the enumeration's limit: a column whose excess is a
  * rounding error above the gap must not be lost. */
 #define ENUM_TOL 1e-7
@@ -549,13 +551,13 @@ static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         d0 += first;
     }
     int kb = pm_colgen_entries(cg, sc, u, P->where, &rows, &vals);
-    int *brow = malloc(((size_t)kb + 1) * sizeof *brow);
-    double *bval = malloc(((size_t)kb + 1) * sizeof *bval);
-    if (!brow || !bval) {
-        free(brow);
-        free(bval);
+    /* held in P: GLPK's calls below may longjmp out */
+    free(P->brow);
+    free(P->bval);
+    int *brow = P->brow = malloc(((size_t)kb + 1) * sizeof *brow);
+    double *bval = P->bval = malloc(((size_t)kb + 1) * sizeof *bval);
+    if (!brow || !bval)
         return 0;
-    }
     memcpy(brow, rows, ((size_t)kb + 1) * sizeof *brow);
     memcpy(bval, vals, ((size_t)kb + 1) * sizeof *bval);
     int r_member = glp_add_rows(ip, nf), r_w = 0, r_tri = 0, ntri = 0;
@@ -612,12 +614,11 @@ static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         glp_set_obj_coef(ip, col, cost);
         glp_set_mat_col(ip, col, kk, P->ent_row, P->ent_val);
     }
-    free(brow);
-    free(bval);
     return ok;
 }
 
-/* The master's columns, binary (slacks, columns with an avoid pair
+/* Returns 1, 0 when memory runs out, -1 when it cannot be built.
+ * The master's columns, binary (slacks, columns with an avoid pair
  * inside and the columns of household-mode units out; one all-unmatched
  * column of each such unit fixed at 1: the master may hold it twice, from
  * its seed and its start), its cuts, the households, and the avoid rows.
@@ -642,6 +643,9 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         if (all_out)
             P->unit_col[u] = j;
     }
+    for (int u = 0; u < cg->nunits; u++)
+        if (P->by_household[u] && P->unit_col[u] < 0)
+            return -1; /* no all-unmatched column to build households on */
     glp_prob *ip = P->ip = glp_create_prob();
     glp_copy_prob(ip, cg->lp, GLP_OFF); /* with the master's basis */
     for (int j = 0; j < cg->columns; j++) {
@@ -657,7 +661,7 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         if (!add_household_unit(P, cg, sc, arcs, u))
             return 0;
     }
-    return add_avoid_rows(P, cg, sc, arcs);
+    return add_avoid_rows(P, cg, sc, arcs) ? 1 : 0;
 }
 
 /* The incumbent as IP column values (P->start, 1-based): its column of
@@ -668,8 +672,9 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
 static int incumbent_columns(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
                              const pm_arcs *arcs, const int *incumbent)
 {
-    for (int u = 0; u < cg->nunits; u++) {
+    for (int u = 0; u < cg->nunits; u++)
         P->unit_col[u] = -1;
+    for (int u = 0; u < cg->nunits; u++) {
         if (P->by_household[u])
             continue;
         const int *m;
@@ -684,7 +689,7 @@ static int incumbent_columns(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
             if (j == -2)
                 return 0;
             if (j < 0)
-                return 1;
+                continue; /* not in the programme: no start (start_vector) */
             P->used++;
             place_column(P, cg, j);
         }
@@ -737,13 +742,16 @@ static int branch_and_bound(pm_prove *P)
     sm.msg_lev = P->verbose ? GLP_MSG_ERR : GLP_MSG_OFF;
     /* GLPK checks its limit between steps, and a large programme's root
      * cut rounds overran it by 3 s at 1,000 children: aim a little short */
-    sm.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * P->seconds) + 1 : INT_MAX;
-    double t0 = glp_time();
+    double t0 = glp_time(), spent = pm_clock_seconds() - P->t_start;
+    if (P->seconds > 0 && spent >= P->seconds)
+        return -1;
+    sm.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * (P->seconds - spent)) + 1
+                               : INT_MAX;
     if (glp_simplex(ip, &sm) != 0 || glp_get_status(ip) != GLP_OPT)
         return -1;
     P->bound = glp_get_obj_val(ip);
     P->root_seconds = glp_difftime(glp_time(), t0);
-    double left = P->seconds - glp_difftime(glp_time(), t0);
+    double left = P->seconds - (pm_clock_seconds() - P->t_start);
     if (P->seconds > 0 && left <= 0)
         return 0;
     glp_iocp io;
@@ -829,6 +837,7 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     *found = 0;
     if (!cg->lp || !cg->iterations || !pm_pricer_exact(cg->pr))
         return PM_OK;
+    P->t_start = pm_clock_seconds(); /* the limit covers the set-up too */
     if (!alloc_state(P, cg, sc))
         return PM_ERR_NOMEM;
     double L = bound_at_best(cg, sc, P->best, P->where);
@@ -838,11 +847,15 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     P->households = P->nh;
     if (r <= 0)
         return r < 0 ? PM_ERR_NOMEM : PM_OK;
-    if (P->seconds > 0 &&
-        P->room * root_estimate(cg->columns + P->nh) > P->seconds)
+    if (P->seconds > 0 && P->room * root_estimate(cg->columns + P->nh) >
+                              P->seconds - (pm_clock_seconds() - P->t_start))
         return PM_OK; /* its root would not finish: leave the time to others */
-    if (!incumbent_columns(P, cg, sc, arcs, incumbent) ||
-        !build_ip(P, cg, sc, arcs) || !start_vector(P, cg))
+    if (!incumbent_columns(P, cg, sc, arcs, incumbent))
+        return PM_ERR_NOMEM;
+    int b = build_ip(P, cg, sc, arcs);
+    if (b < 0)
+        return PM_OK;
+    if (b == 0 || !start_vector(P, cg))
         return PM_ERR_NOMEM;
     P->columns = cg->columns;
     int done = branch_and_bound(P);
@@ -877,7 +890,8 @@ void pm_prove_free(pm_prove *P, int env_lost)
         (void **)&P->best,     (void **)&P->unit_col, (void **)&P->ent_row,
         (void **)&P->ent_val,  (void **)&P->hh_unit, (void **)&P->hh_place,
         (void **)&P->hh_col,   (void **)&P->hh_first, (void **)&P->w_col,
-        (void **)&P->hh_mask,  (void **)&P->hh_inc,  (void **)&P->by_household};
+        (void **)&P->hh_mask,  (void **)&P->hh_inc,  (void **)&P->by_household,
+        (void **)&P->brow,     (void **)&P->bval};
     for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
         free(*blocks[i]);
         *blocks[i] = NULL;

@@ -32,7 +32,7 @@ typedef enum pm_prove_outcome {
 
 typedef struct pm_prove {
     /* set by the caller (pm_prove_init gives the defaults) */
-    double seconds;   /* for the branch and bound (0: no limit)          */
+    double seconds;   /* for all of it, set-up included (0: no limit)     */
     long max_columns; /* enumerated columns beyond which it gives up     */
     double room;      /* runs only when the time left covers this many
                          times its root LP's expected time (default 2)   */
@@ -61,8 +61,9 @@ typedef struct pm_prove {
     unsigned char *by_household; /* per unit: entered by households      */
     double *start;    /* the incumbent as column values (1-based)        */
     int *where, *row_key, *row_start, *row_col, *ind;
-    double *val, *best, *ent_val;
-    int *unit_col, *ent_row, ent_cap;
+    double *val, *best, *ent_val, *bval;
+    int *unit_col, *ent_row, ent_cap, *brow;
+    double t_start;   /* when pm_prove_run began (pm_clock_seconds)     */
     /* households: unit, members (bits over its free members), placement,
      * IP column, in the incumbent; unit u's are hh_first[u] ..
      * hh_first[u + 1] - 1 */

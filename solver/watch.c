@@ -1,5 +1,7 @@
 #include "watch.h"
 
+#include <float.h>
+
 void pm_watch_tree(glp_tree *T, void *info)
 {
     pm_watch *W = info;
@@ -8,8 +10,9 @@ void pm_watch_tree(glp_tree *T, void *info)
         glp_ios_heur_sol(T, W->start);
     }
     int best = glp_ios_best_node(T);
-    if (best)
-        W->bound = glp_ios_node_bound(T, best);
+    double nb = best ? glp_ios_node_bound(T, best) : -DBL_MAX;
+    if (nb > -DBL_MAX) /* (a node not yet solved has no bound) */
+        W->bound = nb;
     int active, alive, total;
     glp_ios_tree_size(T, &active, &alive, &total);
     W->nodes = total;
