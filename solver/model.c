@@ -878,9 +878,9 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->mip_gap = X->opts->mip_gap;
     int bounded = X->opts->time_limit > 0 || X->phase_limit > 0;
     P->seconds = bounded ? fmax(1e-3, ms_left(X, t0) / 1000.0) : 0;
-    P->node_limit = X->opts->node_limit;
-    P->interrupt = X->opts->interrupt;
-    P->interrupt_info = X->opts->interrupt_info;
+    P->watch.node_limit = X->opts->node_limit;
+    P->watch.interrupt = X->opts->interrupt;
+    P->watch.interrupt_info = X->opts->interrupt_info;
     P->verbose = X->opts->verbose;
     if (X->tune.prove == 2)
         P->arrangements_max = 0;
@@ -906,8 +906,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
         offer(sc, found, best, best_obj, &have);
     }
     release(X, found);
-    X->watch.nodes = P->nodes;
-    X->watch.interrupted |= P->interrupted;
+    X->watch.nodes = P->watch.nodes;
+    X->watch.interrupted |= P->watch.interrupted;
     if (X->opts->verbose)
         fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
                 "and %ld households (gap %.2f enumerated), root LP %.2f s, "
@@ -915,7 +915,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                 oc == PM_PROVE_DONE ? "optimal" : oc == PM_PROVE_OPEN
                                       ? "stopped" : "skipped",
                 P->columns, P->households, P->gap_in, P->root_seconds,
-                P->nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
+                P->watch.nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
     if (st != PM_OK)
         return -2;
     if (oc != PM_PROVE_SKIPPED)
@@ -1009,7 +1009,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             if (pv == PM_PROVE_OPEN && X->tune.lns && limit > 0)
                 improve(X, sc, arcs, lg, best, &best_obj, out, t0, limit);
             if (pv != PM_PROVE_SKIPPED) {
-                out->nodes = X->pv.nodes;
+                out->nodes = X->pv.watch.nodes;
                 goto done;
             }
         }
@@ -1049,7 +1049,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;
         if (pv != PM_PROVE_SKIPPED) {
-            out->nodes = X->pv.nodes;
+            out->nodes = X->pv.watch.nodes;
             goto done;
         }
         double slack = X->tune.rc_fixing ? best_obj - lb + tol : INFINITY;

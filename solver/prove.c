@@ -757,10 +757,9 @@ static int branch_and_bound(pm_prove *P)
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    P->watch = (pm_watch){.start = P->start, .bound = P->bound,
-                          .node_limit = P->node_limit,
-                          .interrupt = P->interrupt,
-                          .interrupt_info = P->interrupt_info};
+    P->watch.start = P->start;
+    P->watch.start_given = 0;
+    P->watch.bound = P->bound;
     io.cb_func = pm_watch_tree;
     io.cb_info = &P->watch;
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
@@ -781,8 +780,6 @@ static int branch_and_bound(pm_prove *P)
     io.mip_gap = P->mip_gap;
     int ret = glp_intopt(ip, &io);
     P->bound = P->watch.bound;
-    P->nodes = P->watch.nodes;
-    P->interrupted = P->watch.interrupted;
     int ms = glp_mip_status(ip);
     if (ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS))
         return 1;

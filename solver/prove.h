@@ -36,11 +36,11 @@ typedef struct pm_prove {
     long max_columns; /* enumerated columns beyond which it gives up     */
     double room;      /* runs only when the time left covers this many
                          times its root LP's expected time (default 2)   */
-    long node_limit;  /* 0: none                                        */
     long arrangements_max; /* a group with more arrangements to enumerate
                           enters by households (0: always)               */
-    int (*interrupt)(void *info); /* polled between nodes, or NULL       */
-    void *interrupt_info;
+    /* the branch and bound's callback: the caller sets node_limit and
+     * interrupt (watch.h); nodes and interrupted come back in it */
+    pm_watch watch;
     int verbose;      /* GLPK's own messages (through the caller's hook) */
     int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
@@ -48,9 +48,7 @@ typedef struct pm_prove {
     double bound;     /* valid lower bound on the model's optimum (NaN)  */
     double gap_in;    /* ub - L the enumeration used                     */
     long columns;     /* columns enumerated (the master's included)      */
-    long nodes;
     double root_seconds; /* the programme's root LP                     */
-    int interrupted;
     long households;  /* household columns (groups entered by household) */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */
@@ -71,7 +69,6 @@ typedef struct pm_prove {
     unsigned *hh_mask;
     unsigned char *hh_inc;
     long nh, hh_cap;
-    pm_watch watch;   /* the branch and bound's callback state          */
 } pm_prove;
 
 void pm_prove_init(pm_prove *P);
