@@ -43,11 +43,32 @@ static double arrangement_cost(const pm_scenario *sc, const pm_arcs *arcs,
     return cost + sc->policy.sibling_split_week * (d > 1 ? d - 1 : 0);
 }
 
-/* Cut c's coefficient in a column of unit u with a children at the cut's
- * placement: floor((a + [u owns the cut]) / m). */
-static int cut_coef(const pm_colgen *cg, int c, int u, int a)
+/* The coefficient of a household of a children at a placement of the
+ * given capacity in the cut with divisor m (owned: the cut's unit's own
+ * row is in it too).  Without an owner it is the mixed-integer rounding
+ * of the capacity row divided by m: floor(a / m) + max(0, a mod m - r) /
+ * (m - r), r = capacity mod m, which is floor(a / m) when m divides the
+ * capacity and otherwise larger (capacity 4, m 3: a household of three
+ * counts 1, of two 1/2, so a three and a two no longer fit where the
+ * Chvatal-Gomory rounding, 1 and 0, let them); with an owner (m = 2, an
+ * even capacity) the rounding is floor((a + 1) / 2) either way.  A child
+ * alone (a = 1) pays nothing outside its own cuts: 1 - r <= 0 when r >
+ * 0. */
+static double cut_value(int capacity, int m, int owned, int a)
 {
-    return (a + (cg->cut_u[c] == u)) / cg->cut_m[c];
+    int r = capacity % m;
+    if (owned || r == 0)
+        return (a + owned) / m;
+    return a / m + (a % m > r ? (double)(a % m - r) / (m - r) : 0);
+}
+
+/* Cut c's coefficient in a column of unit u with a children at the cut's
+ * placement. */
+static double cut_coef(const pm_colgen *cg, const pm_scenario *sc, int c,
+                       int u, int a)
+{
+    return cut_value(sc->placements[cg->cut_p[c]].capacity, cg->cut_m[c],
+                     cg->cut_u[c] == u, a);
 }
 
 /* The column of an arrangement in cg->rows/vals (1-based; returns the
@@ -90,7 +111,7 @@ static int column_entries(pm_colgen *cg, const pm_scenario *sc, int u,
     for (int r = first; r <= last; r++) {
         int p = cg->rows[r] - 1, a = (int)cg->vals[r];
         for (int c = cg->cut_head[p]; c >= 0; c = cg->cut_next[c]) {
-            int v = cut_coef(cg, c, u, a);
+            double v = cut_coef(cg, sc, c, u, a);
             if (v) {
                 cg->rows[++k] = cg->cut_row[c];
                 cg->vals[k] = v;
@@ -237,8 +258,8 @@ static void price_cuts(pm_colgen *cg, const pm_scenario *sc, const double *y)
         double *h = cg->h + cg->hoff[p];
         memset(h, 0, ((size_t)cap + 1) * sizeof *h);
         for (int c = cg->cut_head[p]; c >= 0; c = cg->cut_next[c])
-            for (int k = cg->cut_m[c]; k <= cap; k++)
-                h[k] += y[c] * (k / cg->cut_m[c]);
+            for (int k = 1; k <= cap; k++)
+                h[k] += y[c] * cut_value(cap, cg->cut_m[c], 0, k);
     }
     /* the owned cuts by unit (a counting sort) */
     memset(cg->own_start, 0, ((size_t)cg->nunits + 2) * sizeof *cg->own_start);
@@ -301,8 +322,9 @@ static int add_cut(pm_colgen *cg, const pm_scenario *sc, int p, int m, int u)
     cg->cut_m[c] = m;
     cg->cut_u[c] = u;
     for (int j = 0; j < cg->columns; j++) {
-        int v = cg->col_unit[j] < 0
-                    ? 0 : cut_coef(cg, c, cg->col_unit[j], column_count(cg, j, p));
+        double v = cg->col_unit[j] < 0
+                       ? 0 : cut_coef(cg, sc, c, cg->col_unit[j],
+                                      column_count(cg, j, p));
         if (v) {
             ind[++nz] = j + 1;
             val[nz] = v;
@@ -366,8 +388,8 @@ static int cut_lhs(pm_colgen *cg, const pm_scenario *sc, broken **own)
             if (p < 0 || seen)
                 continue;
             int a = column_count(cg, j, p), top = sc->placements[p].capacity + 1;
-            for (int d = 2; d <= a && d <= CUT_M_MAX && d <= top; d++)
-                cg->lhs[p * W + d] += (a / d) * x;
+            for (int d = 2; d <= CUT_M_MAX && d <= top; d++)
+                cg->lhs[p * W + d] += cut_value(top - 1, d, 0, a) * x;
             if (!(a & 1) || sc->placements[p].capacity % 2 || !sc->placements[p].capacity)
                 continue; /* owned cuts pay off at even capacities only */
             if (n_own == cap_own) {

@@ -14,17 +14,21 @@
  * prices; prices are smoothed towards the best bound's (Wentges) to damp
  * the usual zig-zag of the duals.
  *
- * Once the master converges, rank-1 Chvatal-Gomory cuts on single
- * capacity rows are added where the master breaks them: for placement p
- * and 2 <= m <= capacity + 1, sum over columns of floor(a_p / m) x <=
- * floor(capacity / m), a_p the column's children at p (at capacity 3, at
- * most one household of two or more: the master's favourite fraction is
- * one pair and half of another); and at an even capacity, the same row
+ * Once the master converges, rank-1 cuts on single capacity rows are
+ * added where the master breaks them: for placement p and 2 <= m <=
+ * capacity + 1, sum over columns of F(a_p) x <= floor(capacity / m), a_p
+ * the column's children at p and F the mixed-integer rounding of the row
+ * divided by m, floor(a / m) + max(0, a mod m - r) / (m - r) with r =
+ * capacity mod m (floor(a / m), Chvatal-Gomory, when r = 0): at capacity
+ * 3, at most one household of two or more (the master's favourite
+ * fraction is one pair and half of another); at capacity 4 and m = 3 a
+ * household of three counts 1 and of two 1/2, so a three and a two do not
+ * fit together.  And at an even capacity, the same row
  * with one unit's own "= 1" row halved too: floor((a_p + 1) / 2) for that
  * unit's columns, floor(a_p / 2) for the others <= capacity / 2 (at
  * capacity 2: that unit there, or another's pair, not both).  A child
  * alone pays only its own cuts; a sibling household of k at p pays
- * floor(k / m) x the cut's price (and its own cuts' price when k is odd)
+ * F(k) x the cut's price (and its own cuts' price when k is odd)
  * in the groups' programme, and the bound subtracts price x right-hand
  * side.  Generation then resumes, the bound exact for the master with its
  * cuts (groups too large for the one-household programme pay nothing for
