@@ -52,11 +52,17 @@
  * the quick and neighbourhood searches are worth more.  After them,
  * PROVE_ROOM. */
 #define PROVE_FIRST_ROOM 6.0
-/* The first proof stops at this share of a time limit, leaving the rest
- * to the neighbourhood search (at 30 s, a 600-child proof that stopped at
- * the limit left the relaxation-guided search's answer, 0.28% above the
- * optimum, where the neighbourhood search reached 0.05%) */
-#define PROVE_FIRST_SHARE 0.75
+/* Before the first proof the neighbourhood search improves the
+ * relaxation-guided search's answer (0.3-0.5% above the optimum at 600
+ * children) until a whole pass gains nothing or PRE_PROVE_SHARE of the
+ * limit (PRE_PROVE_SECONDS without one) has passed: a proof that stops
+ * at the limit keeps a good answer, and a smaller gap leaves fewer columns
+ * to enumerate.  The proof then has the rest of the time: when it ran
+ * to 75% of the limit with the search after it, the search often gave up
+ * within 2 s (a pass without a gain) and left a quarter of the limit
+ * unused. */
+#define PRE_PROVE_SHARE 0.1
+#define PRE_PROVE_SECONDS 5.0
 /* Under a shorter limit the proof seldom has room (600 children need
  * about 18 s for its first attempt), so the master's integer programme
  * still runs */
@@ -776,6 +782,15 @@ static void priced_start(const pm_scenario *sc, const pm_arcs *arcs,
     free(alt);
 }
 
+/* Whether the proof over the master (prove.h) is likely to run: exact
+ * pricing, and no time limit or one of at least PROVE_LIKELY_LIMIT. */
+static int proof_likely(const solve_ctx *X)
+{
+    double limit = X->opts->time_limit;
+    return X->tune.prove && X->cg.pr && pm_pricer_exact(X->cg.pr) &&
+           (limit <= 0 || limit >= PROVE_LIKELY_LIMIT);
+}
+
 /* The exact Lagrangian dual by column generation (colgen.h), from the
  * ascent's prices: its bound and prices replace the ascent's.  Each arc
  * keeps the larger of the two lower bounds for solutions that use it
@@ -838,8 +853,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
      * Under a short limit (a commissioning baseline's 8 s) the proof does
      * not run, so this runs as before (12 mixes at 2 s, two runs each:
      * mean gap 0.21-0.23% either way, within noise) */
-    int proof = X->tune.prove && cg->pr && pm_pricer_exact(cg->pr) &&
-                (limit <= 0 || limit >= PROVE_LIKELY_LIMIT);
+    int proof = proof_likely(X);
     if (st == PM_OK && X->tune.master_ip && best && cg->converged &&
         ip_seconds >= MASTER_IP_MIN && !proof) {
         int *ip = own(X, malloc(((size_t)sc->nchildren + 1) * sizeof *ip));
@@ -910,11 +924,13 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     X->watch.interrupted |= P->watch.interrupted;
     if (X->opts->verbose)
         fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
-                "and %ld households (gap %.2f enumerated), root LP %.2f s, "
+                "and %ld households (gap %.2f enumerated), root LP %.2f "
+                "(%.2f s), "
                 "%ld nodes, bound %.2f, incumbent %.2f (%.2f s)\n",
                 oc == PM_PROVE_DONE ? "optimal" : oc == PM_PROVE_OPEN
                                       ? "stopped" : "skipped",
-                P->columns, P->households, P->gap_in, P->root_seconds,
+                P->columns, P->households, P->gap_in, P->root_value,
+                P->root_seconds,
                 P->watch.nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
     if (st != PM_OK)
         return -2;
@@ -995,17 +1011,23 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             goto done;
         if (X->tune.prove && have_best && X->cg.converged) {
             double quick_limit = X->phase_limit; /* the quick search's */
-            X->phase_limit = limit > 0 ? PROVE_FIRST_SHARE * limit : 0;
+            if (X->tune.lns && proof_likely(X))
+                improve(X, sc, arcs, lg, best, &best_obj, out, t0,
+                        pm_clock_seconds() - t0 +
+                            (limit > 0 ? PRE_PROVE_SHARE * limit
+                                       : PRE_PROVE_SECONDS));
+            if (gap_met(X, best_obj, lb))
+                goto done;
+            X->phase_limit = 0;
             int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
                                      PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
                                      &full_bound);
-            X->phase_limit = 0;
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
                 X->phase_limit = quick_limit;
-            /* stopped: its bound stands; the neighbourhood search improves
-             * the answer for the rest of the time */
+            /* stopped (a little short of the limit: prove.c): its bound
+             * stands; the neighbourhood search has what is left */
             if (pv == PM_PROVE_OPEN && X->tune.lns && limit > 0)
                 improve(X, sc, arcs, lg, best, &best_obj, out, t0, limit);
             if (pv != PM_PROVE_SKIPPED) {

@@ -20,6 +20,10 @@
  * the product of its members' options (13,000 within 0.1% at 600
  * children, 6 million in all), its households their sum. */
 #define ARRANGEMENTS_MAX 1000
+/* sift(): the root LP first over the columns within this share of the gap */
+#ifndef SIFT_SHARE
+#define SIFT_SHARE 0.25
+#endif
 
 void pm_prove_init(pm_prove *P)
 {
@@ -28,7 +32,8 @@ void pm_prove_init(pm_prove *P)
     P->room = 2;
     P->cuts = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
-    P->bound = NAN;
+    P->bound = P->root_value = NAN;
+    P->start_obj = INFINITY;
 }
 
 /* ---- the master's columns by arrangement (open addressing) ---------- */
@@ -140,10 +145,27 @@ static int inner_conflict(const pm_scenario *sc, const int *m, int n,
     return 0;
 }
 
+/* Records master column j's excess over its unit's best (sifting); 0
+ * when memory runs out. */
+static int set_excess(pm_prove *P, int j, double excess)
+{
+    if (j >= P->excess_cap) {
+        int cap = 2 * j + 1024;
+        double *q = realloc(P->col_excess, (size_t)cap * sizeof *q);
+        if (!q)
+            return 0;
+        for (int i = P->excess_cap; i < cap; i++)
+            q[i] = 0; /* the master's own columns and the incumbent's */
+        P->col_excess = q;
+        P->excess_cap = cap;
+    }
+    P->col_excess[j] = excess;
+    return 1;
+}
+
 static int on_arrangement(void *info, const int *where, double value)
 {
     emit_ctx *E = info;
-    (void)value;
     if (find_column(E->P, E->cg, E->u, where, E->n) >= 0 ||
         inner_conflict(E->sc, E->members, E->n, where))
         return 0;
@@ -164,6 +186,10 @@ static int on_arrangement(void *info, const int *where, double value)
         E->P->used++;
         place_column(E->P, E->cg, j);
         E->added++;
+        if (!set_excess(E->P, j, value - E->P->best[E->u])) {
+            E->oom = 1;
+            return 1;
+        }
     }
     return 0;
 }
@@ -206,7 +232,8 @@ static void household_where(const pm_scenario *sc, const int *m, int n,
                            : (bits >> i & 1u) ? place : -1;
 }
 
-static int push_household(pm_prove *P, int u, unsigned bits, int place)
+static int push_household(pm_prove *P, int u, unsigned bits, int place,
+                          double excess)
 {
     if (P->nh == P->hh_cap) {
         long cap = 2 * P->hh_cap + 1024;
@@ -223,7 +250,10 @@ static int push_household(pm_prove *P, int u, unsigned bits, int place)
         unsigned char *qi = realloc(P->hh_inc, (size_t)cap);
         if (qi)
             P->hh_inc = qi;
-        if (!qm || !qi)
+        double *qe = realloc(P->hh_excess, (size_t)cap * sizeof *qe);
+        if (qe)
+            P->hh_excess = qe;
+        if (!qm || !qi || !qe)
             return 0;
         P->hh_cap = cap;
     }
@@ -232,6 +262,7 @@ static int push_household(pm_prove *P, int u, unsigned bits, int place)
     P->hh_place[P->nh] = place;
     P->hh_col[P->nh] = 0;
     P->hh_inc[P->nh] = 0;
+    P->hh_excess[P->nh] = excess;
     P->nh++;
     return 1;
 }
@@ -247,7 +278,6 @@ typedef struct hh_ctx {
 static int on_household(void *info, unsigned bits, int place, double value)
 {
     hh_ctx *E = info;
-    (void)value;
     int w[64];
     household_where(E->sc, E->members, E->n, bits, place, w);
     if (inner_conflict(E->sc, E->members, E->n, w))
@@ -256,7 +286,7 @@ static int on_household(void *info, unsigned bits, int place, double value)
         E->full = 1;
         return 1;
     }
-    if (!push_household(E->P, E->u, bits, place)) {
+    if (!push_household(E->P, E->u, bits, place, value - E->P->best[E->u])) {
         E->oom = 1;
         return 1;
     }
@@ -281,7 +311,7 @@ static int incumbent_households(pm_prove *P, const pm_scenario *sc, int u,
         long h = P->hh_first[u];
         while (h < P->nh && !(P->hh_mask[h] == bits && P->hh_place[h] == p))
             h++;
-        if (h == P->nh && !push_household(P, u, bits, p))
+        if (h == P->nh && !push_household(P, u, bits, p, 0))
             return 0;
         P->hh_inc[h] = 1;
     }
@@ -524,6 +554,49 @@ static int add_entry(pm_prove *P, int k, int row, double v)
     return k;
 }
 
+static int cmp_place(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* A row "at most one of unit u's households at p" for every placement p
+ * with two or more of them.  Two households of a unit at one placement
+ * stand for their union there, which costs a split less (or for an
+ * arrangement the enumeration left out, which cannot beat the
+ * incumbent), so no solution the proof needs is lost; without the row the
+ * LP mixes such pairs to dodge the cuts' coefficients (a pair at p counts
+ * floor(2 / 2) = 1 in a divisor-2 cut, its members as two households 0).
+ * 0 when memory runs out. */
+static int one_per_place(pm_prove *P, int u)
+{
+    long first = P->hh_first[u], k = P->hh_first[u + 1] - first;
+    if (k < 2)
+        return 1;
+    int *pc = P->hh_pair;
+    for (long i = 0; i < k; i++) {
+        pc[2 * i] = P->hh_place[first + i];
+        pc[2 * i + 1] = P->hh_col[first + i];
+    }
+    qsort(pc, (size_t)k, 2 * sizeof *pc, cmp_place);
+    for (long i = 0, j; i < k; i = j) {
+        for (j = i + 1; j < k && pc[2 * j] == pc[2 * i];)
+            j++;
+        if (j - i < 2)
+            continue;
+        if (!ensure_entries(P, (int)(j - i) + 1))
+            return 0;
+        for (long t = i; t < j; t++) {
+            P->ent_row[t - i + 1] = pc[2 * t + 1];
+            P->ent_val[t - i + 1] = 1;
+        }
+        int row = glp_add_rows(P->ip, 1);
+        glp_set_row_bnds(P->ip, row, GLP_UP, 0, 1);
+        glp_set_mat_row(P->ip, row, (int)(j - i), P->ent_row, P->ent_val);
+    }
+    return 1;
+}
+
 /* Household-mode unit u: rows for its free members (each housed at most
  * once), for "a household exists" (w <= households, which pays back one
  * split when no member is pinned), for each triple of members (two
@@ -614,7 +687,7 @@ static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         glp_set_obj_coef(ip, col, cost);
         glp_set_mat_col(ip, col, kk, P->ent_row, P->ent_val);
     }
-    return ok;
+    return ok && one_per_place(P, u);
 }
 
 /* Returns 1, 0 when memory runs out, -1 when it cannot be built.
@@ -627,6 +700,7 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
                     const pm_arcs *arcs)
 {
     P->state = malloc((size_t)cg->columns + 1);
+    P->ncols_master = cg->columns;
     if (!P->state)
         return 0;
     for (int j = 0; j < cg->columns; j++) {
@@ -646,6 +720,9 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     for (int u = 0; u < cg->nunits; u++)
         if (P->by_household[u] && P->unit_col[u] < 0)
             return -1; /* no all-unmatched column to build households on */
+    P->hh_pair = malloc(((size_t)P->nh + 1) * 2 * sizeof *P->hh_pair);
+    if (!P->hh_pair)
+        return 0;
     glp_prob *ip = P->ip = glp_create_prob();
     glp_copy_prob(ip, cg->lp, GLP_OFF); /* with the master's basis */
     for (int j = 0; j < cg->columns; j++) {
@@ -664,10 +741,11 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     return add_avoid_rows(P, cg, sc, arcs) ? 1 : 0;
 }
 
-/* The incumbent as IP column values (P->start, 1-based): its column of
+/* The incumbent as IP column values (P->start, 1-based, P->start_obj its
+ * objective): its column of
  * each arrangement-mode unit (added to the master when the enumeration
  * missed it, rounding), the fixed columns, its households and their w.
- * 0 when memory runs out; P->start stays NULL when it cannot be
+ * 0 when memory runs out; P->start_obj is infinite when it cannot be
  * expressed. */
 static int incumbent_columns(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
                              const pm_arcs *arcs, const int *incumbent)
@@ -698,16 +776,17 @@ static int incumbent_columns(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     return 1;
 }
 
-static int start_vector(pm_prove *P, const pm_colgen *cg)
+static int start_vector(pm_prove *P, const pm_colgen *cg, double ub)
 {
     int ncols = glp_get_num_cols(P->ip);
     P->start = calloc((size_t)ncols + 2, sizeof *P->start);
     if (!P->start)
         return 0;
+    P->start_obj = INFINITY;
     for (int u = 0; u < cg->nunits; u++)
         if (!P->by_household[u] && P->unit_col[u] < 0) {
-            free(P->start); /* the incumbent is not in the programme */
-            P->start = NULL;
+            /* the incumbent is not in the programme */
+            memset(P->start, 0, ((size_t)ncols + 2) * sizeof *P->start);
             return 1;
         } else if (!P->by_household[u]) {
             P->start[P->unit_col[u] + 1] = 1;
@@ -721,6 +800,7 @@ static int start_vector(pm_prove *P, const pm_colgen *cg)
             if (P->w_col[P->hh_unit[h]])
                 P->start[P->w_col[P->hh_unit[h]]] = 1;
         }
+    P->start_obj = ub;
     return 1;
 }
 
@@ -730,6 +810,40 @@ static int start_vector(pm_prove *P, const pm_colgen *cg)
 static double root_estimate(long ncols)
 {
     return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
+}
+
+/* Sets (fix 1) or frees (fix 0) the binary columns whose excess over
+ * their unit's best is above limit.  Returns how many. */
+static long fix_beyond(pm_prove *P, double limit, int fix)
+{
+    long k = 0;
+    int type = fix ? GLP_FX : GLP_DB;
+    for (int j = 0; j < P->excess_cap && j < P->ncols_master; j++)
+        if (P->state[j] == 1 && P->col_excess[j] > limit) {
+            glp_set_col_bnds(P->ip, j + 1, type, 0, fix ? 0 : 1);
+            k++;
+        }
+    for (long h = 0; h < P->nh; h++)
+        if (!P->hh_inc[h] && P->hh_excess[h] > limit) {
+            glp_set_col_bnds(P->ip, P->hh_col[h], type, 0, fix ? 0 : 1);
+            k++;
+        }
+    return k;
+}
+
+/* The root LP over every column starts far from optimal where groups
+ * entered by households (their master columns are out), and each simplex
+ * step prices every column: solve it first over the columns within
+ * SIFT_SHARE of the enumeration's gap (GLPK leaves fixed columns out of
+ * its working LP), then free the rest for a few more steps from that
+ * basis. */
+static void sift(pm_prove *P, const glp_smcp *sm)
+{
+    double limit = SIFT_SHARE * P->gap_in;
+    if (SIFT_SHARE <= 0 || fix_beyond(P, limit, 1) == 0)
+        return;
+    glp_simplex(P->ip, sm); /* whatever it reaches is a start */
+    fix_beyond(P, limit, 0);
 }
 
 /* Branch and bound; 1 when it finished (the optimum proven), 0 when it
@@ -747,9 +861,10 @@ static int branch_and_bound(pm_prove *P)
         return -1;
     sm.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 900 * (P->seconds - spent)) + 1
                                : INT_MAX;
+    sift(P, &sm);
     if (glp_simplex(ip, &sm) != 0 || glp_get_status(ip) != GLP_OPT)
         return -1;
-    P->bound = glp_get_obj_val(ip);
+    P->bound = P->root_value = glp_get_obj_val(ip);
     P->root_seconds = glp_difftime(glp_time(), t0);
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     if (P->seconds > 0 && left <= 0)
@@ -757,7 +872,7 @@ static int branch_and_bound(pm_prove *P)
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    P->watch.start = P->start;
+    P->watch.start = P->start_obj < INFINITY ? P->start : NULL;
     P->watch.start_given = 0;
     P->watch.bound = P->bound;
     io.cb_func = pm_watch_tree;
@@ -765,9 +880,9 @@ static int branch_and_bound(pm_prove *P)
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
     double margin = 2 * root_estimate(glp_get_num_cols(ip));
-    if (P->seconds > 0 && 0.9 * left - margin <= 0)
+    if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
-    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.9 * left - margin)) + 1
+    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.97 * left - margin)) + 1
                                : INT_MAX;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
@@ -781,21 +896,24 @@ static int branch_and_bound(pm_prove *P)
     int ret = glp_intopt(ip, &io);
     P->bound = P->watch.bound;
     int ms = glp_mip_status(ip);
-    if (ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS))
-        return 1;
-    return 0;
+    if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(ip) < P->start_obj) {
+        for (int j = 1; j <= glp_get_num_cols(ip); j++)
+            P->start[j] = glp_mip_col_val(ip, j);
+        P->start_obj = glp_mip_obj_val(ip);
+    }
+    return ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS);
 }
 
-/* The assignment of the IP's solution: the master's columns (the fixed
- * all-unmatched ones first put household-mode units' free members out),
- * then the households. */
+/* The assignment of the best solution (P->start): the master's columns
+ * (the fixed all-unmatched ones first put household-mode units' free
+ * members out), then the households. */
 static void read_assignment(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
                             int *assign)
 {
     for (int c = 0; c < sc->nchildren; c++)
         assign[c] = -1;
     for (int j = 0; j < cg->columns; j++) {
-        if (cg->col_unit[j] < 0 || glp_mip_col_val(P->ip, j + 1) < 0.5)
+        if (cg->col_unit[j] < 0 || P->start[j + 1] < 0.5)
             continue;
         const int *m, *w = cg->col_where + cg->col_off[j];
         int n = pm_pricer_members(cg->pr, cg->col_unit[j], &m);
@@ -803,7 +921,7 @@ static void read_assignment(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
             assign[m[i]] = w[i];
     }
     for (long h = 0; h < P->nh; h++) {
-        if (glp_mip_col_val(P->ip, P->hh_col[h]) < 0.5)
+        if (P->start[P->hh_col[h]] < 0.5)
             continue;
         const int *m;
         pm_pricer_members(cg->pr, P->hh_unit[h], &m);
@@ -852,14 +970,13 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     int b = build_ip(P, cg, sc, arcs);
     if (b < 0)
         return PM_OK;
-    if (b == 0 || !start_vector(P, cg))
+    if (b == 0 || !start_vector(P, cg, ub))
         return PM_ERR_NOMEM;
     P->columns = cg->columns;
     int done = branch_and_bound(P);
     if (done < 0)
         return PM_OK;
-    int ms = glp_mip_status(P->ip);
-    if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(P->ip) < ub) {
+    if (P->start_obj < ub) {
         read_assignment(P, cg, sc, assign);
         *found = 1;
     }
@@ -867,7 +984,7 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         *outcome = PM_PROVE_DONE;
         if (!*found)
             memcpy(assign, incumbent, (size_t)sc->nchildren * sizeof *assign);
-        P->bound = *found ? glp_mip_obj_val(P->ip) : ub;
+        P->bound = *found ? P->start_obj : ub;
     } else {
         *outcome = PM_PROVE_OPEN;
         P->bound = isnan(P->bound) ? L : fmax(L, fmin(P->bound, ub));
@@ -888,7 +1005,8 @@ void pm_prove_free(pm_prove *P, int env_lost)
         (void **)&P->ent_val,  (void **)&P->hh_unit, (void **)&P->hh_place,
         (void **)&P->hh_col,   (void **)&P->hh_first, (void **)&P->w_col,
         (void **)&P->hh_mask,  (void **)&P->hh_inc,  (void **)&P->by_household,
-        (void **)&P->brow,     (void **)&P->bval};
+        (void **)&P->brow,     (void **)&P->bval,    (void **)&P->hh_pair,
+        (void **)&P->hh_excess, (void **)&P->col_excess};
     for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
         free(*blocks[i]);
         *blocks[i] = NULL;

@@ -49,6 +49,7 @@ typedef struct pm_prove {
     double gap_in;    /* ub - L the enumeration used                     */
     long columns;     /* columns enumerated (the master's included)      */
     double root_seconds; /* the programme's root LP                     */
+    double root_value;   /* and its value (NaN: not solved)             */
     long households;  /* household columns (groups entered by household) */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */
@@ -57,7 +58,8 @@ typedef struct pm_prove {
     size_t used;
     unsigned char *state; /* per master column: 0 out, 1 binary, 2 fixed 1 */
     unsigned char *by_household; /* per unit: entered by households      */
-    double *start;    /* the incumbent as column values (1-based)        */
+    double *start;    /* the best solution as column values (1-based)   */
+    double start_obj; /* its objective (infinite: none in the programme) */
     int *where, *row_key, *row_start, *row_col, *ind;
     double *val, *best, *ent_val, *bval;
     int *unit_col, *ent_row, ent_cap, *brow;
@@ -68,6 +70,10 @@ typedef struct pm_prove {
     int *hh_unit, *hh_place, *hh_col, *hh_first, *w_col;
     unsigned *hh_mask;
     unsigned char *hh_inc;
+    int *hh_pair;     /* scratch: (placement, column) of a unit's households */
+    double *hh_excess; /* per household: its value's excess over the best */
+    double *col_excess; /* per master column the same (0: not enumerated) */
+    int excess_cap, ncols_master;
     long nh, hh_cap;
 } pm_prove;
 
