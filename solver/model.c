@@ -68,10 +68,8 @@
  * about 18 s for its first attempt), so the master's integer programme
  * still runs */
 #define PROVE_LIKELY_LIMIT 30.0
-/* The proof's branch and bound starts only with two root LPs' time left
- * after its root LP (prove.c): with less room than three it solves the
- * root and stops (1,000 children: a 22 s root LP, then 20 s unused). */
-#define PROVE_ROOM 3.0
+/* the least room prove.c allows: its root LP and its margin */
+#define PROVE_ROOM 0.0
 #define COLGEN_ROUNDS 1000
 /* separations of cuts in the master (colgen.h): each is a few more rounds
  * of generation; on the bundled borough the first finds nearly all */
@@ -668,10 +666,10 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
             if (*best_obj < before - 1e-6 * fmax(1, fabs(before))) {
                 improved++;
                 quiet = 0;
-            } else if (++quiet >= n && !widen) {
-                break; /* a whole pass without a gain: the proof is next */
-            } else if (quiet >= n) { /* nothing left at this width */
-                r = (r / n + 1) * n - 1;
+            } else if (++quiet >= n) { /* a whole pass without a gain */
+                if (!widen)
+                    break; /* the proof is next */
+                r = (r / n + 1) * n - 1; /* the next width */
                 quiet = 0;
             }
         }

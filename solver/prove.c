@@ -29,7 +29,7 @@ void pm_prove_init(pm_prove *P)
 {
     memset(P, 0, sizeof *P);
     P->max_columns = 400000;
-    P->room = 2;
+    P->room = 0; /* the least that lets it branch */
     P->cuts = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->bound = P->root_value = NAN;
@@ -807,6 +807,11 @@ static int start_vector(pm_prove *P, const pm_colgen *cg, double ub)
 /* Seconds GLPK's root LP is expected to take over ncols columns, from
  * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
  * 2-3 s, 174,000 15-17 s: faster than linear growth). */
+/* The branch and bound stops this many root LPs short of the limit (a
+ * Gomory round is not interrupted), so the proof needs room for its root
+ * LP and these before it can branch at all. */
+#define MARGIN_ROOTS 2
+
 static double root_estimate(long ncols)
 {
     return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
@@ -879,7 +884,7 @@ static int branch_and_bound(pm_prove *P)
     io.cb_info = &P->watch;
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
-    double margin = 2 * root_estimate(glp_get_num_cols(ip));
+    double margin = MARGIN_ROOTS * root_estimate(glp_get_num_cols(ip));
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
     io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.97 * left - margin)) + 1
@@ -962,9 +967,12 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     P->households = P->nh;
     if (r <= 0)
         return r < 0 ? PM_ERR_NOMEM : PM_OK;
-    if (P->seconds > 0 && P->room * root_estimate(cg->columns + P->nh) >
+    /* with less room it would solve its root and stop (1,000 children: a
+     * 22 s root LP, then 20 s unused) */
+    double room = fmax(P->room, 1 + MARGIN_ROOTS);
+    if (P->seconds > 0 && room * root_estimate(cg->columns + P->nh) >
                               P->seconds - (pm_clock_seconds() - P->t_start))
-        return PM_OK; /* its root would not finish: leave the time to others */
+        return PM_OK; /* it would not branch: leave the time to others */
     if (!incumbent_columns(P, cg, sc, arcs, incumbent))
         return PM_ERR_NOMEM;
     int b = build_ip(P, cg, sc, arcs);

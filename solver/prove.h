@@ -35,7 +35,9 @@ typedef struct pm_prove {
     double seconds;   /* for all of it, set-up included (0: no limit)     */
     long max_columns; /* enumerated columns beyond which it gives up     */
     double room;      /* runs only when the time left covers this many
-                         times its root LP's expected time (default 2)   */
+                         times its root LP's expected time (never under
+                         3: the root and the margin its branch and bound
+                         keeps; default 0, that least)                   */
     long arrangements_max; /* a group with more arrangements to enumerate
                           enters by households (0: always)               */
     /* the branch and bound's callback: the caller sets node_limit and
