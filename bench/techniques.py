@@ -21,7 +21,7 @@ TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_f
 WHAT = {
     "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
-    "master_cuts": "rank-1 Chvatal-Gomory cuts on capacity rows (alone or with one unit's own row) in the column generation master, priced in the group programme",
+    "master_cuts": "rank-1 mixed-integer rounding cuts on capacity rows (alone or with one unit's own row) in the column generation master, priced in the group programme",
     "master_ip": "the master as an integer programme over its columns (GLPK, up to 2 s or 10% of the limit) for an incumbent; skipped when the proof is likely to run (limits of 30 s or more)",
     "quick": "relaxation-guided and quick searches over the arcs the prices favour",
     "lns": "neighbourhood search on the incumbent",

@@ -70,6 +70,12 @@
 #define PROVE_LIKELY_LIMIT 30.0
 /* the least room prove.c allows: its root LP and its margin */
 #define PROVE_ROOM 0.0
+/* The exact search over the arcs (after a skipped proof) runs only where
+ * the time left covers EXACT_ROOTS of its predicted root LPs (setup_fits):
+ * its root LP bound is below the generation's, so a search that cannot
+ * branch adds nothing (1,000 children under 60 s: its root LP took 25 s
+ * of the 24 s left, time the neighbourhood search lost). */
+#define EXACT_ROOTS 3.0
 #define COLGEN_ROUNDS 1000
 /* separations of cuts in the master (colgen.h): each is a few more rounds
  * of generation; on the bundled borough the first finds nearly all */
@@ -291,18 +297,20 @@ static void record_setup(solve_ctx *X)
                 X->B.ncols, X->B.nrows, took);
 }
 
-/* Whether a search over narcs arcs can reach the end of its root LP in the
- * time left: twice the predicted time, since the LP grows a little faster
- * than linearly, and more when it is far larger than any measured (the
- * rate of small neighbourhoods underestimates a region's whole LP by 10x
- * or more).  Unknown (no LP yet) counts as fitting. */
-static int setup_fits(const solve_ctx *X, int narcs, double t0)
+/* Whether a search over narcs arcs can reach the end of its root LP
+ * `roots` times over in the time left: twice the predicted time, the rate
+ * per arc of the largest LP measured so far growing with the square root
+ * of how much larger this one is (the rate of small neighbourhoods
+ * underestimates a whole LP by far: 1,000 children, 137,000 arcs against
+ * neighbourhoods of 3,000, took 25 s where the linear rate said 1.9 s).
+ * Unknown (no LP yet) counts as fitting. */
+static int setup_fits(const solve_ctx *X, int narcs, double t0, double roots)
 {
     if (X->opts->time_limit <= 0 && X->phase_limit <= 0)
         return 1;
     double scale = (double)narcs / fmax(1, X->setup_largest);
-    double predicted = 2 * X->setup_rate * narcs * fmax(1, sqrt(scale / 10));
-    return predicted * 1000 < ms_left(X, t0);
+    double predicted = 2 * X->setup_rate * narcs * fmax(1, sqrt(scale));
+    return roots * predicted * 1000 < ms_left(X, t0);
 }
 
 static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
@@ -485,7 +493,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0;
     X->setup_arcs = keep ? count_mask(keep, arcs->count) : arcs->count;
-    if (!setup_fits(X, X->setup_arcs, t0))
+    if (!setup_fits(X, X->setup_arcs, t0, 1))
         return 0;
     X->setup_start = pm_clock_seconds();
     pm_builder_free(&X->B);
@@ -696,7 +704,7 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0; /* time is up (see search) */
     X->setup_arcs = count_mask(keep, arcs->count);
-    if (!setup_fits(X, X->setup_arcs, t0))
+    if (!setup_fits(X, X->setup_arcs, t0, 1))
         return 0;
     X->setup_start = pm_clock_seconds();
     pm_builder_free(&X->B);
@@ -1100,14 +1108,15 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         if (r == 1 && exact && mask_subset(exact, quick, arcs->count))
             proven = 1; /* the quick search already held every useful arc */
         else if (!oom && exact &&
-                 !setup_fits(X, count_mask(exact, arcs->count), t0)) {
-            /* the exact search could not even be set up in the time left:
-             * spend it on the neighbourhood search instead (when that is
-             * off, stop: starting an LP that cannot finish would only
-             * overrun the limit) */
+                 !setup_fits(X, count_mask(exact, arcs->count), t0,
+                             EXACT_ROOTS)) {
+            /* the exact search could not get past its root LP in the time
+             * left: spend it on the neighbourhood search instead (when
+             * that is off, stop: starting an LP that cannot finish would
+             * only overrun the limit) */
             if (X->opts->verbose)
-                fprintf(stderr, "placematch: no time to set the exact search "
-                        "up%s\n", X->tune.lns ? "; neighbourhood search to "
+                fprintf(stderr, "placematch: no time for the exact search "
+                        "to branch%s\n", X->tune.lns ? "; neighbourhood search to "
                                                 "the limit" : "");
             if (X->tune.lns)
                 improve(X, sc, arcs, lg, best, &best_obj, out, t0, limit, 1);
