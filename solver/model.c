@@ -404,6 +404,49 @@ int pm_pinned_infeasible(const pm_scenario *sc, char *msg, int size)
     return bad;
 }
 
+/* Whether pinned children fill a placement past its ordinary places
+ * where no sibling group could unlock its sibling-only ones: no group
+ * with two members there (pinned there, or free with an arc to it) and
+ * room for those not yet there.  Only a necessary condition for
+ * feasibility, but one that holds under any time limit: a search stopped
+ * at 1 ms reported "none" for such a scenario (the fuzzer's find). */
+static int sibling_places_locked(const pm_scenario *sc, const pm_arcs *arcs,
+                                 char *msg, int size)
+{
+    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    if (!count)
+        return 0; /* the search will find out */
+    for (int c = 0; c < sc->nchildren; c++)
+        if (sc->children[c].stay)
+            count[sc->children[c].current]++;
+    int locked = 0;
+    for (int p = 0; p < sc->nplacements && !locked; p++) {
+        const pm_placement_rec *pl = &sc->placements[p];
+        if (count[p] <= pl->capacity - pl->sibling_only)
+            continue;
+        locked = 1;
+        for (int g = 0; g < sc->ngroups && locked; g++) {
+            int there = 0, can = 0;
+            for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
+                const pm_child_rec *ch = &sc->children[sc->group_member[k]];
+                if (ch->stay)
+                    there += ch->current == p;
+                else
+                    can += pm_arc_find(arcs, sc->group_member[k], p) >= 0;
+            }
+            int join = there >= 2 ? 0 : 2 - there;
+            locked = !(there + can >= 2 && count[p] + join <= pl->capacity);
+        }
+        if (locked)
+            snprintf(msg, (size_t)size,
+                     "pinned children at %s use %d of its sibling-only places "
+                     "but no sibling group can be placed there together",
+                     pl->id, count[p] - (pl->capacity - pl->sibling_only));
+    }
+    free(count);
+    return locked;
+}
+
 /* The search proved infeasibility without a simple cause: the pinned
  * children must be using sibling-only places no group can unlock. */
 static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
@@ -1174,7 +1217,8 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
     memset(out, 0, sizeof *out);
     out->status = PM_SOL_NONE;
     out->objective = out->bound = out->root_bound = NAN;
-    if (pm_pinned_infeasible(sc, out->message, sizeof out->message)) {
+    if (pm_pinned_infeasible(sc, out->message, sizeof out->message) ||
+        sibling_places_locked(sc, arcs, out->message, sizeof out->message)) {
         out->status = PM_SOL_INFEASIBLE;
         return PM_OK;
     }
