@@ -627,7 +627,7 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
             /* the master is solved: cut it (not once its share is spent),
              * or stop */
             int cut = separations < cut_rounds &&
-                      !(seconds > 0 && pm_clock_seconds() - t0 > seconds);
+                      !(seconds > 0 && time_left(seconds, 0, t0) < 0);
             int cuts = cut ? separate(cg, sc) : 0;
             if (cuts < 0)
                 return PM_ERR_NOMEM;

@@ -79,8 +79,9 @@ typedef struct pm_colgen {
  * be NULL), until the bound meets the master's value and no cut is broken,
  * max_iter rounds or `seconds` (0: no limit; once the master has been
  * cut, up to 1.3 times that to converge again, with no separation past
- * `seconds`); at most cut_rounds separations (0: no cuts).  On return cg->pr prices the cuts at the best
- * bound's prices (for pm_pricer_deltas with cg->mu, cg->sig).
+ * `seconds`); at most cut_rounds separations (0: no cuts).  On return
+ * cg->pr prices the cuts at the best bound's prices (for
+ * pm_pricer_deltas with cg->mu, cg->sig).
  * PM_ERR_NOMEM on allocation failure; a master that GLPK does not solve
  * leaves the bound found so far. */
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,

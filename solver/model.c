@@ -404,44 +404,72 @@ int pm_pinned_infeasible(const pm_scenario *sc, char *msg, int size)
     return bad;
 }
 
+/* Per placement, how many pinned children stay there (the caller frees
+ * it); NULL when memory runs out. */
+static int *pinned_counts(const pm_scenario *sc)
+{
+    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    for (int c = 0; count && c < sc->nchildren; c++)
+        if (sc->children[c].stay)
+            count[sc->children[c].current]++;
+    return count;
+}
+
+/* How many of p's sibling-only places the count of children pinned there
+ * use (0 or less: none). */
+static int sibling_places_used(const pm_scenario *sc, int p, int count)
+{
+    const pm_placement_rec *pl = &sc->placements[p];
+    return count - (pl->capacity - pl->sibling_only);
+}
+
+static void sibling_places_message(const pm_scenario *sc, int p, int used,
+                                   char *msg, int size)
+{
+    snprintf(msg, (size_t)size,
+             "pinned children at %s use %d of its sibling-only places "
+             "but no sibling group can be placed there together",
+             sc->placements[p].id, used);
+}
+
+/* Whether some sibling group could have two members at p (pinned there,
+ * or free with an arc to it) with room beside the count pinned there for
+ * those not yet there. */
+static int group_can_unlock(const pm_scenario *sc, const pm_arcs *arcs, int p,
+                            int count)
+{
+    for (int g = 0; g < sc->ngroups; g++) {
+        int there = 0, can = 0;
+        for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
+            int c = sc->group_member[k];
+            if (sc->children[c].stay)
+                there += sc->children[c].current == p;
+            else
+                can += pm_arc_find(arcs, c, p) >= 0;
+        }
+        int join = there >= 2 ? 0 : 2 - there;
+        if (there + can >= 2 && count + join <= sc->placements[p].capacity)
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether pinned children fill a placement past its ordinary places
- * where no sibling group could unlock its sibling-only ones: no group
- * with two members there (pinned there, or free with an arc to it) and
- * room for those not yet there.  Only a necessary condition for
- * feasibility, but one that holds under any time limit: a search stopped
- * at 1 ms reported "none" for such a scenario (the fuzzer's find). */
+ * where no sibling group could unlock its sibling-only ones.  Only a
+ * necessary condition for feasibility, but one that holds under any time
+ * limit: a search stopped at 1 ms reported "none" for such a scenario
+ * (the fuzzer's find). */
 static int sibling_places_locked(const pm_scenario *sc, const pm_arcs *arcs,
                                  char *msg, int size)
 {
-    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    int *count = pinned_counts(sc), locked = 0;
     if (!count)
         return 0; /* the search will find out */
-    for (int c = 0; c < sc->nchildren; c++)
-        if (sc->children[c].stay)
-            count[sc->children[c].current]++;
-    int locked = 0;
     for (int p = 0; p < sc->nplacements && !locked; p++) {
-        const pm_placement_rec *pl = &sc->placements[p];
-        if (count[p] <= pl->capacity - pl->sibling_only)
-            continue;
-        locked = 1;
-        for (int g = 0; g < sc->ngroups && locked; g++) {
-            int there = 0, can = 0;
-            for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
-                const pm_child_rec *ch = &sc->children[sc->group_member[k]];
-                if (ch->stay)
-                    there += ch->current == p;
-                else
-                    can += pm_arc_find(arcs, sc->group_member[k], p) >= 0;
-            }
-            int join = there >= 2 ? 0 : 2 - there;
-            locked = !(there + can >= 2 && count[p] + join <= pl->capacity);
-        }
+        int used = sibling_places_used(sc, p, count[p]);
+        locked = used > 0 && !group_can_unlock(sc, arcs, p, count[p]);
         if (locked)
-            snprintf(msg, (size_t)size,
-                     "pinned children at %s use %d of its sibling-only places "
-                     "but no sibling group can be placed there together",
-                     pl->id, count[p] - (pl->capacity - pl->sibling_only));
+            sibling_places_message(sc, p, used, msg, size);
     }
     free(count);
     return locked;
@@ -453,21 +481,13 @@ static void infeasible_reason(const pm_scenario *sc, char *msg, int size)
 {
     if (pm_pinned_infeasible(sc, msg, size))
         return;
-    int *count = calloc((size_t)sc->nplacements + 1, sizeof *count);
+    int *count = pinned_counts(sc);
     snprintf(msg, (size_t)size,
              "the pinned children cannot all stay where they are");
-    if (!count)
-        return;
-    for (int c = 0; c < sc->nchildren; c++)
-        if (sc->children[c].stay)
-            count[sc->children[c].current]++;
-    for (int p = 0; p < sc->nplacements; p++) {
-        const pm_placement_rec *pl = &sc->placements[p];
-        if (count[p] > pl->capacity - pl->sibling_only) {
-            snprintf(msg, (size_t)size,
-                     "pinned children at %s use %d of its sibling-only places "
-                     "but no sibling group can be placed there together",
-                     pl->id, count[p] - (pl->capacity - pl->sibling_only));
+    for (int p = 0; count && p < sc->nplacements; p++) {
+        int used = sibling_places_used(sc, p, count[p]);
+        if (used > 0) {
+            sibling_places_message(sc, p, used, msg, size);
             break;
         }
     }
@@ -1159,8 +1179,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
              * only overrun the limit) */
             if (X->opts->verbose)
                 fprintf(stderr, "placematch: no time for the exact search "
-                        "to branch%s\n", X->tune.lns ? "; neighbourhood search to "
-                                                "the limit" : "");
+                        "to branch%s\n",
+                        X->tune.lns ? "; neighbourhood search to the limit"
+                                    : "");
             if (X->tune.lns)
                 improve(X, sc, arcs, lg, best, &best_obj, out, t0, limit, 1);
         } else if (!oom) {

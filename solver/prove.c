@@ -804,14 +804,14 @@ static int start_vector(pm_prove *P, const pm_colgen *cg, double ub)
     return 1;
 }
 
-/* Seconds GLPK's root LP is expected to take over ncols columns, from
- * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
- * 2-3 s, 174,000 15-17 s: faster than linear growth). */
 /* The branch and bound stops this many root LPs short of the limit (a
  * Gomory round is not interrupted), so the proof needs room for its root
  * LP and these before it can branch at all. */
 #define MARGIN_ROOTS 2
 
+/* Seconds GLPK's root LP is expected to take over ncols columns, from
+ * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
+ * 2-3 s, 174,000 15-17 s: faster than linear growth). */
 static double root_estimate(long ncols)
 {
     return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
