@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <glpk.h>
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -126,6 +127,7 @@ typedef struct solve_ctx {
      * any of them) frees it too. */
     pm_lagrange lg;
     pm_colgen cg;
+    int cg_own;         /* the generation's own columns (0: none yet) */
     pm_prove pv;
     unsigned char *support; /* arcs the master LP uses (owned), or NULL */
     /* per arc: a lower bound on any solution using it, less lg->bound,
@@ -949,6 +951,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
         release(X, ip);
     }
     release(X, d);
+    X->cg_own = cg->columns; /* later ones are the proof's */
     /* cg stays for the proof (prove_by_master); solve_guarded frees it */
     return st;
 }
@@ -956,11 +959,13 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
 /* The exact search over the master's columns (prove.h), from the
  * incumbent in best, to the end of the time limit.  Returns its outcome
  * (PM_PROVE_DONE: best is optimal), -2 when memory ran out; *full_bound
- * gets its bound when it ran. */
+ * gets its bound when it ran.  restrict_ok: where the whole programme
+ * would not fit, the one over the columns within a smaller gap (prove.c,
+ * restrict_gap) rather than none. */
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
                            double t0, long max_columns, double room,
-                           double *full_bound)
+                           int restrict_ok, double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
@@ -968,7 +973,10 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     if (max_columns > 0)
         P->max_columns = max_columns;
     P->room = room;
+    P->restrict_ok = restrict_ok;
+    P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
+    P->keep_share = X->tune.prove_keep;
     P->mip_gap = X->opts->mip_gap;
     int bounded = X->opts->time_limit > 0 || X->phase_limit > 0;
     P->seconds = bounded ? fmax(1e-3, ms_left(X, t0) / 1000.0) : 0;
@@ -1004,12 +1012,12 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     X->watch.interrupted |= P->watch.interrupted;
     if (X->opts->verbose)
         fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
-                "and %ld households (gap %.2f enumerated), root LP %.2f "
+                "and %ld households (gap %.2f enumerated, %.2f kept), root LP %.2f "
                 "(%.2f s), "
                 "%ld nodes, bound %.2f, incumbent %.2f (%.2f s)\n",
                 oc == PM_PROVE_DONE ? "optimal" : oc == PM_PROVE_OPEN
                                       ? "stopped" : "skipped",
-                P->columns, P->households, P->gap_in, P->root_value,
+                P->columns, P->households, P->gap_in, P->gap_kept, P->root_value,
                 P->root_seconds,
                 P->watch.nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
     if (st != PM_OK)
@@ -1102,7 +1110,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             X->phase_limit = 0;
             int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
                                      PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
-                                     &full_bound);
+                                     0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
@@ -1148,7 +1156,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       PROVE_ROOM, &full_bound)
+                                       PROVE_ROOM, 1, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;

@@ -39,6 +39,10 @@ typedef struct pm_model_tuning {
                       beat the incumbent (prove.h), instead of over arcs;
                       2: every sibling group by households (for tests: the
                       default keeps arrangements where they are few)       */
+    double prove_keep; /* for tests: the proof keeps this share of its
+                      enumerated columns (those of least excess) whether
+                      or not the whole would fit (0: only where it would
+                      not fit the time; prove.c, restrict_gap)            */
 } pm_model_tuning;
 
 /* Every technique on (the library's behaviour). */

@@ -20,6 +20,11 @@
  * the product of its members' options (13,000 within 0.1% at 600
  * children, 6 million in all), its households their sum. */
 #define ARRANGEMENTS_MAX 1000
+/* restrict_gap(): the root LPs a restricted programme leaves room for
+ * (its cut rounds take 1-10 times its LP at 600 children), and the least
+ * share of the gap worth a restricted programme */
+#define RESTRICT_ROOM 6.0
+#define RESTRICT_LEAST 0.1
 /* sift(): the root LP first over the columns within this share of the gap */
 #ifndef SIFT_SHARE
 #define SIFT_SHARE 0.25
@@ -34,6 +39,7 @@ void pm_prove_init(pm_prove *P)
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->bound = P->root_value = NAN;
     P->start_obj = INFINITY;
+    P->first_added = INT_MAX;
 }
 
 /* ---- the master's columns by arrangement (open addressing) ---------- */
@@ -155,7 +161,8 @@ static int set_excess(pm_prove *P, int j, double excess)
         if (!q)
             return 0;
         for (int i = P->excess_cap; i < cap; i++)
-            q[i] = 0; /* the master's own columns and the incumbent's */
+            q[i] = -1; /* not enumerated: the master's own, an earlier
+                          attempt's beyond the gap, the incumbent's */
         P->col_excess = q;
         P->excess_cap = cap;
     }
@@ -163,11 +170,25 @@ static int set_excess(pm_prove *P, int j, double excess)
     return 1;
 }
 
+/* Whether a column of this excess is left out of a restricted programme
+ * (with the enumeration's slack: kept a hair beyond the gap, proven only
+ * within it). */
+static int beyond_kept(const pm_prove *P, double excess)
+{
+    return P->gap_kept < P->gap_in && excess > P->gap_kept + P->keep_tol;
+}
+
 static int on_arrangement(void *info, const int *where, double value)
 {
     emit_ctx *E = info;
-    if (find_column(E->P, E->cg, E->u, where, E->n) >= 0 ||
-        inner_conflict(E->sc, E->members, E->n, where))
+    int found = find_column(E->P, E->cg, E->u, where, E->n);
+    if (found >= 0) { /* (an earlier attempt's: its excess restricts too) */
+        if (found >= E->P->first_added &&
+            !set_excess(E->P, found, value - E->P->best[E->u]))
+            E->oom = 1;
+        return E->oom;
+    }
+    if (inner_conflict(E->sc, E->members, E->n, where))
         return 0;
     if (E->cg->columns + 1 > E->P->max_columns) {
         E->full = 1;
@@ -476,6 +497,8 @@ static void avoid_entries(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     }
     for (long h = 0; h < P->nh; h++) {
         const int *m;
+        if (!P->hh_col[h])
+            continue; /* beyond the kept gap: not in the programme */
         int n = pm_pricer_members(cg->pr, P->hh_unit[h], &m);
         household_where(sc, m, n, P->hh_mask[h], P->hh_place[h], P->where);
         for (int i = free_members(sc, m, n); i < n; i++)
@@ -574,10 +597,13 @@ static int one_per_place(pm_prove *P, int u)
     if (k < 2)
         return 1;
     int *pc = P->hh_pair;
-    for (long i = 0; i < k; i++) {
-        pc[2 * i] = P->hh_place[first + i];
-        pc[2 * i + 1] = P->hh_col[first + i];
-    }
+    long in = 0;
+    for (long i = 0; i < k; i++)
+        if (P->hh_col[first + i]) { /* (0: beyond the kept gap) */
+            pc[2 * in] = P->hh_place[first + i];
+            pc[2 * in++ + 1] = P->hh_col[first + i];
+        }
+    k = in;
     qsort(pc, (size_t)k, 2 * sizeof *pc, cmp_place);
     for (long i = 0, j; i < k; i = j) {
         for (j = i + 1; j < k && pc[2 * j] == pc[2 * i];)
@@ -654,6 +680,8 @@ static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     }
     int ok = 1;
     for (long h = P->hh_first[u]; ok && h < P->hh_first[u + 1]; h++) {
+        if (!P->hh_inc[h] && beyond_kept(P, P->hh_excess[h]))
+            continue; /* restricted out (hh_col stays 0) */
         unsigned bits = P->hh_mask[h];
         household_where(sc, m, n, bits, P->hh_place[h], P->where);
         double cost = pm_colgen_cost(cg, sc, arcs, u, P->where) - base_cost +
@@ -690,6 +718,17 @@ static int add_household_unit(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     return ok && one_per_place(P, u);
 }
 
+/* Whether master column j is in the programme: within the kept gap, or
+ * not enumerated and the generation's own or the incumbent's (an earlier
+ * attempt's that this one did not enumerate lies beyond its gap). */
+static int kept_column(const pm_prove *P, int j)
+{
+    double e = j < P->excess_cap ? P->col_excess[j] : -1;
+    if (e >= 0)
+        return !beyond_kept(P, e);
+    return j < P->first_added || j >= P->enum_end;
+}
+
 /* Returns 1, 0 when memory runs out, -1 when it cannot be built.
  * The master's columns, binary (slacks, columns with an avoid pair
  * inside and the columns of household-mode units out; one all-unmatched
@@ -708,6 +747,8 @@ static int build_ip(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         int u = cg->col_unit[j];
         int n = u >= 0 ? pm_pricer_members(cg->pr, u, &m) : 0;
         P->state[j] = u < 0 || inner_conflict(sc, m, n, w) ? 0 : 1;
+        if (P->state[j] && u >= 0 && !kept_column(P, j) && P->unit_col[u] != j)
+            P->state[j] = 0; /* beyond the kept gap */
         if (u < 0 || !P->by_household[u])
             continue;
         int all_out = P->unit_col[u] < 0; /* the first such column only */
@@ -829,7 +870,7 @@ static long fix_beyond(pm_prove *P, double limit, int fix)
             k++;
         }
     for (long h = 0; h < P->nh; h++)
-        if (!P->hh_inc[h] && P->hh_excess[h] > limit) {
+        if (P->hh_col[h] && !P->hh_inc[h] && P->hh_excess[h] > limit) {
             glp_set_col_bnds(P->ip, P->hh_col[h], type, 0, fix ? 0 : 1);
             k++;
         }
@@ -844,7 +885,7 @@ static long fix_beyond(pm_prove *P, double limit, int fix)
  * basis. */
 static void sift(pm_prove *P, const glp_smcp *sm)
 {
-    double limit = SIFT_SHARE * P->gap_in;
+    double limit = SIFT_SHARE * P->gap_kept;
     if (SIFT_SHARE <= 0 || fix_beyond(P, limit, 1) == 0)
         return;
     glp_simplex(P->ip, sm); /* whatever it reaches is a start */
@@ -909,6 +950,60 @@ static int branch_and_bound(pm_prove *P)
     return ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS);
 }
 
+/* Columns the programme over every enumerated one may have: those
+ * whose root LP is expected within `seconds` (root_estimate inverted). */
+static long columns_within(double seconds)
+{
+    double n = seconds / 3e-5;
+    return (long)(n <= 60000 ? n : sqrt(seconds * 60000 / 3e-5));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Where the whole programme would not fit the time left, keeps the
+ * columns within a smaller gap g (P->gap_kept) so that it fits with
+ * RESTRICT_ROOM root LPs: the programme then bounds the model by
+ * min(its bound, L + g), since every solution of objective at most L + g
+ * uses only columns within g (prove.h), and proves its optimum z the
+ * model's when z <= L + g.  1 when kept (or nothing to restrict), 0 when
+ * g would be under RESTRICT_LEAST of the gap (not worth its root), -1
+ * when memory runs out. */
+static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
+{
+    long most = columns_within(seconds / RESTRICT_ROOM), k = 0;
+    if (P->keep_share > 0)
+        most = 0; /* (set below, once the candidates are counted) */
+    double *ex = malloc(((size_t)cg->columns + (size_t)P->nh + 1) * sizeof *ex);
+    if (!ex)
+        return -1;
+    long always = 0; /* the generation's own columns */
+    for (int j = 0; j < cg->columns; j++)
+        if (j < P->excess_cap && P->col_excess[j] >= 0)
+            ex[k++] = P->col_excess[j];
+        else
+            always += kept_column(P, j);
+    for (long h = 0; h < P->nh; h++)
+        if (P->hh_inc[h])
+            always++;
+        else
+            ex[k++] = P->hh_excess[h];
+    int kept = 1;
+    if (P->keep_share > 0)
+        most = always + (long)(P->keep_share * (double)k);
+    if (always + k > most) {
+        qsort(ex, (size_t)k, sizeof *ex, cmp_double);
+        long room = most - always;
+        P->gap_kept = room > 0 ? ex[room - 1] : 0;
+        kept = P->keep_share > 0 || P->gap_kept >= RESTRICT_LEAST * P->gap_in;
+    }
+    free(ex);
+    return kept;
+}
+
 /* The assignment of the best solution (P->start): the master's columns
  * (the fixed all-unmatched ones first put household-mode units' free
  * members out), then the households. */
@@ -961,8 +1056,10 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     if (!alloc_state(P, cg, sc))
         return PM_ERR_NOMEM;
     double L = bound_at_best(cg, sc, P->best, P->where);
-    P->gap_in = fmax(0, ub - L);
+    P->gap_kept = P->gap_in = fmax(0, ub - L);
+    P->keep_tol = ENUM_TOL * fmax(1, fabs(L));
     int r = enumerate_all(P, cg, sc, arcs, P->best, P->gap_in, incumbent);
+    P->enum_end = cg->columns;
     P->columns = cg->columns;
     P->households = P->nh;
     if (r <= 0)
@@ -970,9 +1067,14 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     /* with less room it would solve its root and stop (1,000 children: a
      * 22 s root LP, then 20 s unused) */
     double room = fmax(P->room, 1 + MARGIN_ROOTS);
-    if (P->seconds > 0 && room * root_estimate(cg->columns + P->nh) >
-                              P->seconds - (pm_clock_seconds() - P->t_start))
-        return PM_OK; /* it would not branch: leave the time to others */
+    double left = P->seconds - (pm_clock_seconds() - P->t_start);
+    if (P->seconds > 0 && room * root_estimate(cg->columns + P->nh) > left) {
+        int k = P->restrict_ok ? restrict_gap(P, cg, left) : 0;
+        if (k <= 0) /* it would not branch: leave the time to others */
+            return k < 0 ? PM_ERR_NOMEM : PM_OK;
+    } else if (P->keep_share > 0 && restrict_gap(P, cg, left) < 0) {
+        return PM_ERR_NOMEM;
+    }
     if (!incumbent_columns(P, cg, sc, arcs, incumbent))
         return PM_ERR_NOMEM;
     int b = build_ip(P, cg, sc, arcs);
@@ -988,6 +1090,14 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         read_assignment(P, cg, sc, assign);
         *found = 1;
     }
+    double cap = INFINITY; /* what a restricted programme can bound */
+    if (P->gap_kept < P->gap_in) {
+        cap = L + P->gap_kept;
+        if (done && P->start_obj > cap) {
+            done = 0; /* its optimum: better ones may lie beyond the gap */
+            P->bound = cap;
+        }
+    }
     if (done) {
         *outcome = PM_PROVE_DONE;
         if (!*found)
@@ -995,7 +1105,7 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         P->bound = *found ? P->start_obj : ub;
     } else {
         *outcome = PM_PROVE_OPEN;
-        P->bound = isnan(P->bound) ? L : fmax(L, fmin(P->bound, ub));
+        P->bound = isnan(P->bound) ? L : fmax(L, fmin(fmin(P->bound, ub), cap));
     }
     return PM_OK;
 }

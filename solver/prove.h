@@ -16,6 +16,12 @@
  * sibling group of more than six free members); otherwise, and when the
  * enumeration would need more than max_columns, it does not run.
  *
+ * Restricted (restrict_ok, where the whole would not fit the time): the
+ * programme over the columns within a smaller gap g <= ub - L.  Every
+ * solution of objective at most L + g lies in it, so it proves its
+ * optimum z the model's when z <= L + g, and otherwise bounds the model
+ * by min(its bound, L + g).
+ *
  * Runs under the caller's GLPK hooks, like colgen.h: what it allocates is
  * held in pm_prove, which pm_prove_free releases after a longjmp too. */
 #ifndef PM_PROVE_H
@@ -46,9 +52,20 @@ typedef struct pm_prove {
     int verbose;      /* GLPK's own messages (through the caller's hook) */
     int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
+    int restrict_ok;  /* where the whole would not fit: a restricted
+                         programme (gap_kept) rather than none           */
+    double keep_share; /* for tests: restrict to this share of the
+                         enumerated columns even where the whole fits   */
+    int first_added;  /* the master's first column an earlier attempt
+                         added (INT_MAX: none): those are restricted by
+                         their excess too, the generation's never       */
     /* results */
     double bound;     /* valid lower bound on the model's optimum (NaN)  */
     double gap_in;    /* ub - L the enumeration used                     */
+    double gap_kept;  /* the programme's: gap_in, or less where the whole
+                         would not fit the time (restricted: a proof only
+                         when the optimum lies within it)               */
+    double keep_tol;  /* the slack a kept column may exceed it by        */
     long columns;     /* columns enumerated (the master's included)      */
     double root_seconds; /* the programme's root LP                     */
     double root_value;   /* and its value (NaN: not solved)             */
@@ -76,6 +93,7 @@ typedef struct pm_prove {
     double *hh_excess; /* per household: its value's excess over the best */
     double *col_excess; /* per master column the same (0: not enumerated) */
     int excess_cap, ncols_master;
+    int enum_end;     /* the master's columns after the enumeration      */
     long nh, hh_cap;
 } pm_prove;
 

@@ -244,6 +244,24 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
+    /* restricted to the half (or fifth) of its columns of least excess:
+     * optimal only when the optimum lies within the kept gap, else a
+     * valid bound (min(its bound, L + kept gap)) */
+    t.prove_keep = idx % 3 ? 0.5 : 0.2;
+    res = NULL;
+    if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
+        problem(pr, "pm_solve (restricted proof) failed");
+        return;
+    }
+    pm_solution st = pm_result_status(res);
+    double obj = pm_result_objective(res), lb = pm_result_bound(res);
+    if (!(st == PM_SOL_OPTIMAL && close_to(obj, brute)) &&
+        !(st == PM_SOL_FEASIBLE && (obj >= brute || close_to(obj, brute)) &&
+          (lb <= brute || close_to(lb, brute))))
+        problem(pr, "restricted proof (keep %.1f): status %s, objective %.9f, "
+                "bound %.9f, brute force %.9f", t.prove_keep,
+                pm_solution_name(st), obj, lb, brute);
+    pm_result_free(res);
 }
 
 static void check_feasible_result(const oracle_instance *in, const pm_scenario *sc,
