@@ -858,6 +858,17 @@ static double root_estimate(long ncols)
     return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
 }
 
+/* The columns GLPK works on: it leaves fixed ones out of its LP (the
+ * master's columns a restricted programme does not keep, 40% of a
+ * 1,000-child one's). */
+static long free_columns(glp_prob *ip)
+{
+    long k = 0;
+    for (int j = 1; j <= glp_get_num_cols(ip); j++)
+        k += glp_get_col_type(ip, j) != GLP_FX;
+    return k;
+}
+
 /* Sets (fix 1) or frees (fix 0) the binary columns whose excess over
  * their unit's best is above limit.  Returns how many. */
 static long fix_beyond(pm_prove *P, double limit, int fix)
@@ -925,7 +936,7 @@ static int branch_and_bound(pm_prove *P)
     io.cb_info = &P->watch;
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
-    double margin = MARGIN_ROOTS * root_estimate(glp_get_num_cols(ip));
+    double margin = MARGIN_ROOTS * root_estimate(free_columns(ip));
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
     io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.97 * left - margin)) + 1
