@@ -852,10 +852,21 @@ static int start_vector(pm_prove *P, const pm_colgen *cg, double ub)
 
 /* Seconds GLPK's root LP is expected to take over ncols columns, from
  * measurements on this 2-core machine (20,000 columns 0.1 s, 65,000-80,000
- * 2-3 s, 174,000 15-17 s: faster than linear growth). */
+ * 2-3 s, 174,000 15-17 s: faster than linear growth): ROOT_PER_COLUMN
+ * seconds a column, times ncols / ROOT_LINEAR above ROOT_LINEAR. */
+#define ROOT_PER_COLUMN 3e-5
+#define ROOT_LINEAR 60000.0
 static double root_estimate(long ncols)
 {
-    return 3e-5 * (double)ncols * fmax(1, (double)ncols / 60000);
+    return ROOT_PER_COLUMN * (double)ncols * fmax(1, (double)ncols / ROOT_LINEAR);
+}
+
+/* The columns whose root LP is expected within `seconds` (root_estimate
+ * inverted). */
+static long columns_within(double seconds)
+{
+    double n = seconds / ROOT_PER_COLUMN;
+    return (long)(n <= ROOT_LINEAR ? n : sqrt(n * ROOT_LINEAR));
 }
 
 /* The columns GLPK works on: it leaves fixed ones out of its LP (the
@@ -961,14 +972,6 @@ static int branch_and_bound(pm_prove *P)
     return ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS);
 }
 
-/* Columns the programme over every enumerated one may have: those
- * whose root LP is expected within `seconds` (root_estimate inverted). */
-static long columns_within(double seconds)
-{
-    double n = seconds / 3e-5;
-    return (long)(n <= 60000 ? n : sqrt(seconds * 60000 / 3e-5));
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -985,9 +988,7 @@ static int cmp_double(const void *a, const void *b)
  * when memory runs out. */
 static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
 {
-    long most = columns_within(seconds / RESTRICT_ROOM), k = 0;
-    if (P->keep_share > 0)
-        most = 0; /* (set below, once the candidates are counted) */
+    long k = 0;
     double *ex = malloc(((size_t)cg->columns + (size_t)P->nh + 1) * sizeof *ex);
     if (!ex)
         return -1;
@@ -1002,9 +1003,10 @@ static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
             always++;
         else
             ex[k++] = P->hh_excess[h];
+    long most = P->keep_share > 0
+                    ? always + (long)(P->keep_share * (double)k)
+                    : columns_within(seconds / RESTRICT_ROOM);
     int kept = 1;
-    if (P->keep_share > 0)
-        most = always + (long)(P->keep_share * (double)k);
     if (always + k > most) {
         qsort(ex, (size_t)k, sizeof *ex, cmp_double);
         long room = most - always;

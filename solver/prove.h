@@ -91,7 +91,8 @@ typedef struct pm_prove {
     unsigned char *hh_inc;
     int *hh_pair;     /* scratch: (placement, column) of a unit's households */
     double *hh_excess; /* per household: its value's excess over the best */
-    double *col_excess; /* per master column the same (0: not enumerated) */
+    double *col_excess; /* per master column the same (-1: not
+                           enumerated by this attempt) */
     int excess_cap, ncols_master;
     int enum_end;     /* the master's columns after the enumeration      */
     long nh, hh_cap;
