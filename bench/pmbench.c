@@ -6,7 +6,7 @@
  *       under --repeat-below seconds (a run that hits the limit is never
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
- *       master_ip, quick, lns, rc_fixing, cuts, primal, prove:
+ *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart:
  *       pm_model_tuning in solver/model.h); --households enters every
  *       sibling group of the proof by households (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
@@ -128,10 +128,11 @@ static int parse_without(const char *list, pm_model_tuning *t)
 {
     static const char *const names[] = {"lagrange", "colgen", "master_cuts",
                                         "master_ip", "quick", "lns",
-                                        "rc_fixing", "cuts", "primal", "prove"};
+                                        "rc_fixing", "cuts", "primal", "prove",
+                                        "restart"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
-                    &t->prove};
+                    &t->prove, &t->restart};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
@@ -170,6 +171,21 @@ static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
     int n = 0;
     pm_result *res = NULL;
     pm_error err;
+    int *start = NULL;
+    if (has_flag(argc, argv, 3, "--restart")) {
+        /* the answer of a first solve as the start of the timed ones: how
+         * long the rest takes given that incumbent (the best a start
+         * heuristic could do for the proof) */
+        if (pm_solve_warm(sc, &o, &hints, &res, &err) != PM_OK)
+            return fail("solve", &err);
+        int nc = pm_scenario_num_children(sc);
+        start = malloc(((size_t)nc + 1) * sizeof *start);
+        if (!start)
+            return fprintf(stderr, "pmbench: out of memory\n"), 1;
+        for (int c = 0; c < nc; c++)
+            start[c] = pm_result_assignment(res, c);
+        o.start = start;
+    }
     do {
         pm_result_free(res);
         pm_error_clear(&err);
@@ -196,6 +212,7 @@ static int cmd_solve(const pm_scenario *sc, int argc, char **argv)
     put_num("seconds", median(t, n), 1);
     printf("}\n");
     pm_result_free(res);
+    free(start);
     return 0;
 }
 

@@ -262,7 +262,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
-                           .prove = 1};
+                           .prove = 1, .restart = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -977,6 +977,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
     P->keep_share = X->tune.prove_keep;
+    if (X->tune.restart != 1)
+        P->restart_share = X->tune.restart ? 1 : 0;
     P->mip_gap = X->opts->mip_gap;
     int bounded = X->opts->time_limit > 0 || X->phase_limit > 0;
     P->seconds = bounded ? fmax(1e-3, ms_left(X, t0) / 1000.0) : 0;
@@ -1014,12 +1016,14 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
         fprintf(stderr, "placematch: proof over the master: %s, %ld columns "
                 "and %ld households (gap %.2f enumerated, %.2f kept), root LP %.2f "
                 "(%.2f s), "
-                "%ld nodes, bound %.2f, incumbent %.2f (%.2f s)\n",
+                "%ld nodes, %d restarts (last %ld columns), bound %.2f, "
+                "incumbent %.2f (%.2f s)\n",
                 oc == PM_PROVE_DONE ? "optimal" : oc == PM_PROVE_OPEN
                                       ? "stopped" : "skipped",
                 P->columns, P->households, P->gap_in, P->gap_kept, P->root_value,
                 P->root_seconds,
-                P->watch.nodes, P->bound, *best_obj, pm_clock_seconds() - t1);
+                P->watch.nodes, P->restarts, P->restart_columns, P->bound,
+                *best_obj, pm_clock_seconds() - t1);
     if (st != PM_OK)
         return -2;
     if (oc != PM_PROVE_SKIPPED)

@@ -39,6 +39,9 @@ typedef struct pm_model_tuning {
                       beat the incumbent (prove.h), instead of over arcs;
                       2: every sibling group by households (for tests: the
                       default keeps arrangements where they are few)       */
+    int restart;   /* the proof's branch and bound restarts over fewer
+                      columns as its incumbent improves (restart.h); 2: at
+                      every root whatever the share (for tests)           */
     double prove_keep; /* for tests: the proof keeps this share of its
                       enumerated columns (those of least excess) whether
                       or not the whole would fit (0: only where it would

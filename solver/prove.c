@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,11 @@
  * share of the gap worth a restricted programme */
 #define RESTRICT_ROOM 6.0
 #define RESTRICT_LEAST 0.1
+/* The branch and bound restarts over a smaller programme (restart.h) once
+ * an incumbent leaves at most RESTART_SHARE of its root's free columns,
+ * at most RESTARTS_MAX times. */
+#define RESTART_SHARE 0.5
+#define RESTARTS_MAX 8
 /* sift(): the root LP first over the columns within this share of the gap */
 #ifndef SIFT_SHARE
 #define SIFT_SHARE 0.25
@@ -37,6 +43,7 @@ void pm_prove_init(pm_prove *P)
     P->room = 0; /* the least that lets it branch */
     P->cuts = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
+    P->restart_share = RESTART_SHARE;
     P->bound = P->root_value = NAN;
     P->start_obj = INFINITY;
     P->first_added = INT_MAX;
@@ -914,8 +921,91 @@ static void sift(pm_prove *P, const glp_smcp *sm)
     fix_beyond(P, limit, 0);
 }
 
-/* Branch and bound; 1 when it finished (the optimum proven), 0 when it
- * stopped, -1 when GLPK could not start. */
+/* One branch and bound over cur (its LP solved; map: its columns' in
+ * ip), from the best solution so far, which it updates: 1 when it
+ * finished (the optimum proven), 0 when it stopped (the limits, or for a
+ * restart: P->rs.wanted). */
+static int search_round(pm_prove *P, glp_prob *cur, const int *map)
+{
+    int n = glp_get_num_cols(cur);
+    double left = P->seconds - (pm_clock_seconds() - P->t_start);
+    /* a round of Gomory cuts is not interrupted: at 600 children one ran
+     * 5 s past a 30 s limit; stop early by about two root LPs */
+    double margin = MARGIN_ROOTS * root_estimate(free_columns(cur));
+    if (P->seconds > 0 && 0.97 * left - margin <= 0)
+        return 0;
+    for (int k = 1; k <= n; k++)
+        P->x[k] = P->start[map ? map[k] : k];
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
+    P->watch.start = P->start_obj < INFINITY ? P->x : NULL;
+    P->watch.start_given = 0;
+    P->watch.bound = P->bound;
+    P->rs.watch = &P->watch;
+    io.cb_func = pm_restart_cb;
+    io.cb_info = &P->rs;
+    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.97 * left - margin)) + 1
+                               : INT_MAX;
+    io.br_tech = GLP_BR_DTH;
+    io.bt_tech = GLP_BT_BLB;
+    /* Gomory and MIR cuts close most of what is left at the root (300
+     * children: proven at the root in 0.5 s, against 4,581 nodes and 49 s
+     * without them, bound still 0.17% short) */
+    io.gmi_cuts = io.mir_cuts = P->cuts ? GLP_ON : GLP_OFF;
+    if (n > GOMORY_MAX_COLUMNS)
+        io.gmi_cuts = GLP_OFF; /* dense rows: slow beyond this size */
+    io.mip_gap = P->mip_gap;
+    int ret = glp_intopt(cur, &io);
+    int ms = glp_mip_status(cur);
+    if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(cur) < P->start_obj) {
+        /* (the columns a restart dropped are 0) */
+        memset(P->start, 0, ((size_t)glp_get_num_cols(P->ip) + 1) * sizeof *P->start);
+        for (int k = 1; k <= n; k++)
+            P->start[map ? map[k] : k] = glp_mip_col_val(cur, k);
+        P->start_obj = glp_mip_obj_val(cur);
+    }
+    P->bound = fmin(P->watch.bound, P->start_obj);
+    return ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS);
+}
+
+/* The programme of a restart (restart.h), its LP solved from the root's
+ * basis: it replaces P->cur, its map P->map.  0 when its LP did not
+ * solve in the time left. */
+static int restart(pm_prove *P, const glp_smcp *sm0)
+{
+    int nq, *kept = P->kept;
+    glp_prob *cur = P->cur ? P->cur : P->ip;
+    for (int k = 1; k <= glp_get_num_cols(cur); k++) /* the new incumbent */
+        P->x[k] = P->start[P->map ? P->map[k] : k];
+    glp_prob *q = pm_restart_reduce(&P->rs, P->x, kept, &nq);
+    if (!q)
+        return 0;
+    for (int k = 1; k <= nq; k++) /* compose: q's columns -> ip's */
+        kept[k] = P->map ? P->map[kept[k]] : kept[k];
+    P->kept = P->map ? P->map : malloc(((size_t)glp_get_num_cols(P->ip) + 1) *
+                                       sizeof *P->kept);
+    P->map = kept;
+    if (P->cur)
+        glp_delete_prob(P->cur);
+    P->cur = q;
+    P->restarts++;
+    P->restart_columns = nq;
+    if (P->verbose)
+        fprintf(stderr, "placematch: restart %d: %d of %d columns, %d rows, "
+                "root bound %.2f, incumbent %.2f (%.2f s)\n", P->restarts, nq,
+                glp_get_num_cols(P->ip), glp_get_num_rows(q), P->rs.z,
+                P->start_obj, pm_clock_seconds() - P->t_start);
+    glp_smcp sm = *sm0;
+    double left = P->seconds - (pm_clock_seconds() - P->t_start);
+    if (P->seconds > 0)
+        sm.tm_lim = left > 0 ? (int)fmin(1e9, 900 * left) + 1 : 1;
+    return P->kept && glp_simplex(q, &sm) == 0 && glp_get_status(q) == GLP_OPT;
+}
+
+/* Branch and bound, restarted over smaller programmes while the
+ * incumbent allows (restart.h); 1 when it finished (the optimum proven),
+ * 0 when it stopped, -1 when GLPK could not start. */
 static int branch_and_bound(pm_prove *P)
 {
     glp_prob *ip = P->ip;
@@ -937,39 +1027,24 @@ static int branch_and_bound(pm_prove *P)
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     if (P->seconds > 0 && left <= 0)
         return 0;
-    glp_iocp io;
-    glp_init_iocp(&io);
-    io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
-    P->watch.start = P->start_obj < INFINITY ? P->start : NULL;
-    P->watch.start_given = 0;
-    P->watch.bound = P->bound;
-    io.cb_func = pm_watch_tree;
-    io.cb_info = &P->watch;
-    /* a round of Gomory cuts is not interrupted: at 600 children one ran
-     * 5 s past a 30 s limit; stop early by about two root LPs */
-    double margin = MARGIN_ROOTS * root_estimate(free_columns(ip));
-    if (P->seconds > 0 && 0.97 * left - margin <= 0)
-        return 0;
-    io.tm_lim = P->seconds > 0 ? (int)fmin(1e9, 1000 * (0.97 * left - margin)) + 1
-                               : INT_MAX;
-    io.br_tech = GLP_BR_DTH;
-    io.bt_tech = GLP_BT_BLB;
-    /* Gomory and MIR cuts close most of what is left at the root (300
-     * children: proven at the root in 0.5 s, against 4,581 nodes and 49 s
-     * without them, bound still 0.17% short) */
-    io.gmi_cuts = io.mir_cuts = P->cuts ? GLP_ON : GLP_OFF;
-    if (glp_get_num_cols(ip) > GOMORY_MAX_COLUMNS)
-        io.gmi_cuts = GLP_OFF; /* dense rows: slow beyond this size */
-    io.mip_gap = P->mip_gap;
-    int ret = glp_intopt(ip, &io);
-    P->bound = P->watch.bound;
-    int ms = glp_mip_status(ip);
-    if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(ip) < P->start_obj) {
-        for (int j = 1; j <= glp_get_num_cols(ip); j++)
-            P->start[j] = glp_mip_col_val(ip, j);
-        P->start_obj = glp_mip_obj_val(ip);
+    int n = glp_get_num_cols(ip);
+    P->x = malloc(((size_t)n + 1) * sizeof *P->x);
+    P->kept = malloc(((size_t)n + 1) * sizeof *P->kept);
+    if (!P->x || !P->kept)
+        return 0; /* (memory: as if stopped at once) */
+    long limit = P->watch.node_limit, nodes = 0;
+    int done = 0;
+    for (int round = 0; limit <= 0 || nodes < limit; round++) {
+        P->rs.share = round < RESTARTS_MAX ? P->restart_share : 0;
+        P->watch.node_limit = limit > 0 ? limit - nodes : 0;
+        done = search_round(P, P->cur ? P->cur : ip, P->map);
+        nodes += P->watch.nodes;
+        if (!P->rs.wanted || !restart(P, &sm))
+            break;
     }
-    return ret == 0 && (ms == GLP_OPT || ms == GLP_NOFEAS);
+    P->watch.nodes = nodes;
+    P->watch.node_limit = limit;
+    return done;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -1127,7 +1202,10 @@ void pm_prove_free(pm_prove *P, int env_lost)
 {
     if (P->ip && !env_lost)
         glp_delete_prob(P->ip);
-    P->ip = NULL;
+    if (P->cur && !env_lost)
+        glp_delete_prob(P->cur);
+    P->ip = P->cur = NULL;
+    pm_restart_free(&P->rs, env_lost);
     void **blocks[] = {
         (void **)&P->slot,     (void **)&P->state,   (void **)&P->start,
         (void **)&P->where,    (void **)&P->row_key, (void **)&P->row_start,
@@ -1137,7 +1215,8 @@ void pm_prove_free(pm_prove *P, int env_lost)
         (void **)&P->hh_col,   (void **)&P->hh_first, (void **)&P->w_col,
         (void **)&P->hh_mask,  (void **)&P->hh_inc,  (void **)&P->by_household,
         (void **)&P->brow,     (void **)&P->bval,    (void **)&P->hh_pair,
-        (void **)&P->hh_excess, (void **)&P->col_excess};
+        (void **)&P->hh_excess, (void **)&P->col_excess, (void **)&P->map,
+        (void **)&P->kept,     (void **)&P->x};
     for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++) {
         free(*blocks[i]);
         *blocks[i] = NULL;

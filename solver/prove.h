@@ -28,6 +28,7 @@
 #define PM_PROVE_H
 
 #include "colgen.h"
+#include "restart.h"
 #include "watch.h"
 
 typedef enum pm_prove_outcome {
@@ -56,6 +57,10 @@ typedef struct pm_prove {
                          programme (gap_kept) rather than none           */
     double keep_share; /* for tests: restrict to this share of the
                          enumerated columns even where the whole fits   */
+    double restart_share; /* restart the branch and bound over a smaller
+                         programme once an incumbent leaves at most this
+                         share of its root's free columns (restart.h;
+                         0: never, 1: at every root, for tests)          */
     int first_added;  /* the master's first column an earlier attempt
                          added (INT_MAX: none): those are restricted by
                          their excess too, the generation's never       */
@@ -70,6 +75,8 @@ typedef struct pm_prove {
     double root_seconds; /* the programme's root LP                     */
     double root_value;   /* and its value (NaN: not solved)             */
     long households;  /* household columns (groups entered by household) */
+    int restarts;     /* of the branch and bound (restart.h)             */
+    long restart_columns; /* the last restart's programme's columns      */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */
     int *slot;        /* hash of the master's columns (index + 1)        */
@@ -96,6 +103,12 @@ typedef struct pm_prove {
     int excess_cap, ncols_master;
     int enum_end;     /* the master's columns after the enumeration      */
     long nh, hh_cap;
+    /* the branch and bound's restarts: the programme searched (NULL: ip),
+     * its columns' in ip (map, 1-based; NULL: the same), scratch */
+    pm_restart rs;
+    void *cur;        /* glp_prob *                                      */
+    int *map, *kept;
+    double *x;
 } pm_prove;
 
 void pm_prove_init(pm_prove *P);

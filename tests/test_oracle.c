@@ -30,6 +30,7 @@
 #include "placematch/placematch.h"
 #include "oracle.h"
 #include "solve.h"
+#include "testutil.h"
 
 #define DEFAULT_N 400
 #define DEFAULT_SEED 0x5EED0A11CE5ULL
@@ -223,7 +224,10 @@ static void check_warm_starts(const oracle_instance *in, const pm_scenario *sc,
  * the quick, neighbourhood and master-IP searches off, the exact phase
  * starts from the priced greedy, so its enumeration has a real gap to
  * cover; every other instance enters every sibling group by households
- * (the default does so only for groups with many arrangements). */
+ * (the default does so only for groups with many arrangements).  Two in
+ * three restart the branch and bound at every root that branches
+ * (restart.h), and one in four of those without GLPK's cuts, so that
+ * more of them branch. */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
@@ -231,6 +235,8 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     pm_model_tuning_init(&t);
     t.quick = t.lns = t.master_ip = 0;
     t.prove = idx % 2 ? 2 : 1;
+    t.restart = idx % 3 ? 2 : 1;
+    t.cuts = idx % 4 != 3;
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -239,8 +245,9 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     }
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
-        problem(pr, "proof over the master (mode %d): status %s, objective "
-                "%.9f, brute force %.9f", t.prove,
+        problem(pr, "proof over the master (mode %d, restart %d, cuts %d): "
+                "status %s, objective %.9f, brute force %.9f", t.prove,
+                t.restart, t.cuts,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
@@ -686,11 +693,51 @@ static void test_oracle_selfcheck(void **state)
     assert_int_equal(oracle_arc_ok(&in, 0, 0), 0);
 }
 
+/* The proof's restarts (solver/restart.c) where its branch and bound has
+ * work to do: generated boroughs too large for the brute force, the
+ * proof starting from the priced greedy without GLPK's cuts (so that it
+ * branches), restarted at every root or as the default decides, against
+ * the same proof never restarted.  All three must prove the same
+ * optimum. */
+static void test_restart_generated(void **state)
+{
+    (void)state;
+    int seeds = 4;
+    for (int seed = 1; seed <= seeds; seed++) {
+        char *json = pm_test_generate("stockton-2023", seed, 150);
+        pm_scenario *sc = NULL;
+        assert_int_equal(pm_scenario_load_buffer(json, strlen(json), "gen.json",
+                                                 &sc, NULL), PM_OK);
+        pm_free(json);
+        double obj[3];
+        for (int mode = 0; mode < 3; mode++) {
+            pm_model_tuning t;
+            pm_model_tuning_init(&t);
+            t.quick = t.lns = t.master_ip = t.cuts = 0;
+            t.restart = mode;
+            pm_model_hints h = {.tuning = &t};
+            pm_result *res = NULL;
+            assert_int_equal(pm_solve_warm(sc, NULL, &h, &res, NULL), PM_OK);
+            if (pm_result_status(res) != PM_SOL_OPTIMAL)
+                fail_msg("seed %d, restart %d: %s", seed, mode,
+                         pm_solution_name(pm_result_status(res)));
+            obj[mode] = pm_result_objective(res);
+            pm_result_free(res);
+        }
+        for (int mode = 1; mode < 3; mode++)
+            if (!close_to(obj[mode], obj[0]))
+                fail_msg("seed %d: restart %d gives %.9f, none %.9f", seed,
+                         mode, obj[mode], obj[0]);
+        pm_scenario_free(sc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oracle_selfcheck),
         cmocka_unit_test(test_oracle_random),
+        cmocka_unit_test(test_restart_generated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,113 @@
+#include "restart.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Relative slack on ub - z: a column whose reduced cost is a rounding
+ * error above it is kept. */
+#define KEEP_TOL 1e-7
+
+/* Whether root column j is 0 in every solution better than ub: fixed at
+ * 0 there, or an integer column nonbasic at 0 whose reduced cost exceeds
+ * ub - z (it could only be below 1; a continuous one could be positive). */
+static int ruled_out(const pm_restart *R, int j, double ub)
+{
+    glp_prob *Q = R->root;
+    if (glp_get_col_stat(Q, j) == GLP_BS)
+        return 0;
+    if (glp_get_col_type(Q, j) == GLP_FX)
+        return glp_get_col_lb(Q, j) == 0;
+    if (glp_get_col_kind(Q, j) == GLP_CV || glp_get_col_stat(Q, j) != GLP_NL ||
+        glp_get_col_lb(Q, j) != 0)
+        return 0;
+    return glp_get_col_dual(Q, j) > ub - R->z + KEEP_TOL * fmax(1, fabs(R->z));
+}
+
+/* The root's free columns an incumbent of objective ub leaves. */
+static long count_kept(const pm_restart *R, double ub)
+{
+    long k = 0;
+    for (int j = 1; j <= glp_get_num_cols(R->root); j++)
+        k += glp_get_col_type(R->root, j) != GLP_FX && !ruled_out(R, j, ub);
+    return k;
+}
+
+/* The root, its cut rounds done and about to branch: the copy keeps its
+ * cuts, its bounds (GLPK's fixings), its basis and its reduced costs. */
+static void capture(pm_restart *R, glp_prob *mip)
+{
+    R->root = glp_create_prob();
+    glp_copy_prob(R->root, mip, GLP_OFF);
+    R->z = glp_get_obj_val(mip);
+    R->free_root = 0;
+    for (int j = 1; j <= glp_get_num_cols(mip); j++)
+        R->free_root += glp_get_col_type(mip, j) != GLP_FX;
+    R->ub_seen = INFINITY;
+}
+
+void pm_restart_cb(glp_tree *T, void *info)
+{
+    pm_restart *R = info;
+    pm_watch *W = R->watch;
+    pm_watch_tree(T, W);
+    if (R->share <= 0 || R->wanted || W->interrupted ||
+        (W->node_limit > 0 && W->nodes >= W->node_limit))
+        return; /* (pm_watch_tree stopped it) */
+    glp_prob *mip = glp_ios_get_prob(T);
+    int p = glp_ios_curr_node(T);
+    if (!R->root && glp_ios_reason(T) == GLP_IBRANCH && p &&
+        glp_ios_node_level(T, p) == 0)
+        capture(R, mip);
+    if (!R->root || glp_mip_status(mip) != GLP_FEAS)
+        return;
+    double ub = glp_mip_obj_val(mip);
+    if (!(ub < R->ub_seen))
+        return; /* counted already */
+    R->ub_seen = ub;
+    if ((double)count_kept(R, ub) <= R->share * (double)R->free_root) {
+        R->wanted = 1;
+        glp_ios_terminate(T);
+    }
+}
+
+glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
+                            int *ncols)
+{
+    glp_prob *Q = R->root;
+    if (!Q)
+        return NULL;
+    int n = glp_get_num_cols(Q), m = glp_get_num_rows(Q), nk = 0, nd = 0;
+    int *del = malloc(((size_t)(n > m ? n : m) + 1) * sizeof *del);
+    for (int j = 1; j <= n; j++) {
+        if (del && keep_x[j] == 0 && ruled_out(R, j, R->ub_seen))
+            del[++nd] = j;
+        else
+            kept[++nk] = j;
+    }
+    R->root = NULL;
+    R->wanted = 0;
+    *ncols = nk;
+    if (!del)
+        return Q; /* a restart with every column: still valid */
+    if (nd > 0)
+        glp_del_cols(Q, nd, del);
+    /* a row left empty has its slack basic (the basis is nonsingular), so
+     * deleting it keeps the basis whole */
+    nd = 0;
+    for (int i = 1; i <= m; i++)
+        if (glp_get_mat_row(Q, i, NULL, NULL) == 0 &&
+            glp_get_row_stat(Q, i) == GLP_BS)
+            del[++nd] = i;
+    if (nd > 0)
+        glp_del_rows(Q, nd, del);
+    free(del);
+    return Q;
+}
+
+void pm_restart_free(pm_restart *R, int env_lost)
+{
+    if (R->root && !env_lost)
+        glp_delete_prob(R->root);
+    R->root = NULL;
+    R->wanted = 0;
+}
