@@ -11,13 +11,13 @@ Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
 regional profile).  Techniques (solver/model.h, pm_model_tuning):
 lagrange, colgen, master_cuts, master_ip, quick, lns, rc_fixing, cuts, primal,
-prove.
+prove, restart.
 """
 import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove"]
+TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart"]
 WHAT = {
     "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
@@ -29,6 +29,7 @@ WHAT = {
     "cuts": "GLPK's cuts: Gomory, MIR, cover and clique in the exact search over arcs, Gomory and MIR in the proof",
     "primal": "primal simplex at the root (off: dual)",
     "prove": "the proof over the master: every arrangement or household that can beat the incumbent as an integer programme (off: the exact search over arcs)",
+    "restart": "the proof's branch and bound restarted over the columns its root's reduced costs leave once the incumbent rules out half (solver/restart.c; the proof runs only under limits of 30 s or more)",
 }
 
 ap = argparse.ArgumentParser()
