@@ -27,7 +27,7 @@
 #define RESTRICT_ROOM 6.0
 #define RESTRICT_LEAST 0.1
 /* The branch and bound restarts over a smaller programme (restart.h) once
- * an incumbent leaves at most RESTART_SHARE of its root's free columns,
+ * an incumbent leaves at most RESTART_SHARE of its free columns,
  * at most RESTARTS_MAX times. */
 #define RESTART_SHARE 0.5
 #define RESTARTS_MAX 8
@@ -931,7 +931,8 @@ static int search_round(pm_prove *P, glp_prob *cur, const int *map)
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
-    double margin = MARGIN_ROOTS * root_estimate(free_columns(cur));
+    P->rs.free_start = free_columns(cur);
+    double margin = MARGIN_ROOTS * root_estimate(P->rs.free_start);
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
     for (int k = 1; k <= n; k++)

@@ -59,7 +59,7 @@ typedef struct pm_prove {
                          enumerated columns even where the whole fits   */
     double restart_share; /* restart the branch and bound over a smaller
                          programme once an incumbent leaves at most this
-                         share of its root's free columns (restart.h;
+                         share of its free columns (restart.h;
                          0: never, 1: at every root, for tests)          */
     int first_added;  /* the master's first column an earlier attempt
                          added (INT_MAX: none): those are restricted by

@@ -23,7 +23,8 @@ static int ruled_out(const pm_restart *R, int j, double ub)
     return glp_get_col_dual(Q, j) > ub - R->z + KEEP_TOL * fmax(1, fabs(R->z));
 }
 
-/* The root's free columns an incumbent of objective ub leaves. */
+/* The root's free columns an incumbent of objective ub leaves (those
+ * GLPK fixed there are not free). */
 static long count_kept(const pm_restart *R, double ub)
 {
     long k = 0;
@@ -39,9 +40,6 @@ static void capture(pm_restart *R, glp_prob *mip)
     R->root = glp_create_prob();
     glp_copy_prob(R->root, mip, GLP_OFF);
     R->z = glp_get_obj_val(mip);
-    R->free_root = 0;
-    for (int j = 1; j <= glp_get_num_cols(mip); j++)
-        R->free_root += glp_get_col_type(mip, j) != GLP_FX;
     R->ub_seen = INFINITY;
 }
 
@@ -64,7 +62,7 @@ void pm_restart_cb(glp_tree *T, void *info)
     if (!(ub < R->ub_seen))
         return; /* counted already */
     R->ub_seen = ub;
-    if ((double)count_kept(R, ub) <= R->share * (double)R->free_root) {
+    if ((double)count_kept(R, ub) <= R->share * (double)R->free_start) {
         R->wanted = 1;
         glp_ios_terminate(T);
     }
