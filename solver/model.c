@@ -1255,6 +1255,13 @@ pm_status pm_model_solve(const pm_scenario *sc, const pm_arcs *arcs,
         out->status = PM_SOL_INFEASIBLE;
         return PM_OK;
     }
+    if (sc->nchildren == 0) {
+        /* nothing to place: the optimum is 0, and GLPK refuses a programme
+         * of no rows (the master's, when there are no placements either) */
+        out->status = PM_SOL_OPTIMAL;
+        out->objective = out->bound = out->root_bound = 0;
+        return PM_OK;
+    }
     solve_ctx *X = calloc(1, sizeof *X);
     int start_ok = 0;
     pm_status st = X ? pm_greedy(sc, arcs, NULL, assign, &start_ok) : PM_ERR_NOMEM;
