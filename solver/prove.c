@@ -921,11 +921,18 @@ static void sift(pm_prove *P, const glp_smcp *sm)
     fix_beyond(P, limit, 0);
 }
 
-/* One branch and bound over cur (its LP solved; map: its columns' in
- * ip), from the best solution so far, which it updates: 1 when it
- * finished (the optimum proven), 0 when it stopped (the limits, or for a
- * restart: P->rs.wanted). */
-static int search_round(pm_prove *P, glp_prob *cur, const int *map)
+/* The best solution so far (P->start, over ip's columns) in P->x over
+ * cur's (P->map: cur's column k is ip's map[k]). */
+static void incumbent_in(pm_prove *P, glp_prob *cur)
+{
+    for (int k = 1; k <= glp_get_num_cols(cur); k++)
+        P->x[k] = P->start[P->map[k]];
+}
+
+/* One branch and bound over cur (its LP solved), from the best solution
+ * so far, which it updates: 1 when it finished (the optimum proven), 0
+ * when it stopped (the limits, or for a restart: P->rs.wanted). */
+static int search_round(pm_prove *P, glp_prob *cur)
 {
     int n = glp_get_num_cols(cur);
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
@@ -935,8 +942,7 @@ static int search_round(pm_prove *P, glp_prob *cur, const int *map)
     double margin = MARGIN_ROOTS * root_estimate(P->rs.free_start);
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
-    for (int k = 1; k <= n; k++)
-        P->x[k] = P->start[map ? map[k] : k];
+    incumbent_in(P, cur);
     glp_iocp io;
     glp_init_iocp(&io);
     io.msg_lev = P->verbose ? GLP_MSG_ON : GLP_MSG_OFF;
@@ -963,7 +969,7 @@ static int search_round(pm_prove *P, glp_prob *cur, const int *map)
         /* (the columns a restart dropped are 0) */
         memset(P->start, 0, ((size_t)glp_get_num_cols(P->ip) + 1) * sizeof *P->start);
         for (int k = 1; k <= n; k++)
-            P->start[map ? map[k] : k] = glp_mip_col_val(cur, k);
+            P->start[P->map[k]] = glp_mip_col_val(cur, k);
         P->start_obj = glp_mip_obj_val(cur);
     }
     P->bound = fmin(P->watch.bound, P->start_obj);
@@ -976,16 +982,13 @@ static int search_round(pm_prove *P, glp_prob *cur, const int *map)
 static int restart(pm_prove *P, const glp_smcp *sm0)
 {
     int nq, *kept = P->kept;
-    glp_prob *cur = P->cur ? P->cur : P->ip;
-    for (int k = 1; k <= glp_get_num_cols(cur); k++) /* the new incumbent */
-        P->x[k] = P->start[P->map ? P->map[k] : k];
+    incumbent_in(P, P->cur ? P->cur : P->ip); /* kept whatever its costs */
     glp_prob *q = pm_restart_reduce(&P->rs, P->x, kept, &nq);
     if (!q)
         return 0;
     for (int k = 1; k <= nq; k++) /* compose: q's columns -> ip's */
-        kept[k] = P->map ? P->map[kept[k]] : kept[k];
-    P->kept = P->map ? P->map : malloc(((size_t)glp_get_num_cols(P->ip) + 1) *
-                                       sizeof *P->kept);
+        kept[k] = P->map[kept[k]];
+    P->kept = P->map; /* the old map is the next scratch */
     P->map = kept;
     if (P->cur)
         glp_delete_prob(P->cur);
@@ -1001,7 +1004,7 @@ static int restart(pm_prove *P, const glp_smcp *sm0)
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     if (P->seconds > 0)
         sm.tm_lim = left > 0 ? (int)fmin(1e9, 900 * left) + 1 : 1;
-    return P->kept && glp_simplex(q, &sm) == 0 && glp_get_status(q) == GLP_OPT;
+    return glp_simplex(q, &sm) == 0 && glp_get_status(q) == GLP_OPT;
 }
 
 /* Branch and bound, restarted over smaller programmes while the
@@ -1031,14 +1034,17 @@ static int branch_and_bound(pm_prove *P)
     int n = glp_get_num_cols(ip);
     P->x = malloc(((size_t)n + 1) * sizeof *P->x);
     P->kept = malloc(((size_t)n + 1) * sizeof *P->kept);
-    if (!P->x || !P->kept)
+    P->map = malloc(((size_t)n + 1) * sizeof *P->map);
+    if (!P->x || !P->kept || !P->map)
         return 0; /* (memory: as if stopped at once) */
+    for (int j = 1; j <= n; j++)
+        P->map[j] = j;
     long limit = P->watch.node_limit, nodes = 0;
     int done = 0;
     for (int round = 0; limit <= 0 || nodes < limit; round++) {
         P->rs.share = round < RESTARTS_MAX ? P->restart_share : 0;
         P->watch.node_limit = limit > 0 ? limit - nodes : 0;
-        done = search_round(P, P->cur ? P->cur : ip, P->map);
+        done = search_round(P, P->cur ? P->cur : ip);
         nodes += P->watch.nodes;
         if (!P->rs.wanted || !restart(P, &sm))
             break;

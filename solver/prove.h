@@ -104,7 +104,7 @@ typedef struct pm_prove {
     int enum_end;     /* the master's columns after the enumeration      */
     long nh, hh_cap;
     /* the branch and bound's restarts: the programme searched (NULL: ip),
-     * its columns' in ip (map, 1-based; NULL: the same), scratch */
+     * its columns' in ip (map, 1-based), scratch */
     pm_restart rs;
     void *cur;        /* glp_prob *                                      */
     int *map, *kept;

@@ -37,7 +37,6 @@ typedef struct pm_restart {
     /* the root, once reached (reset by pm_restart_reduce) */
     glp_prob *root; /* copy of the root's programme, cuts included        */
     double z;       /* its LP value                                        */
-    double *d;      /* its reduced costs (1-based)                         */
     double ub_seen; /* the incumbent last counted                          */
     int wanted;     /* glp_intopt was stopped for a restart                */
 } pm_restart;
@@ -48,9 +47,9 @@ void pm_restart_cb(glp_tree *T, void *info);
 /* The root's programme without the columns the incumbent rules out
  * (those where keep_x is nonzero are kept) and the rows they leave empty;
  * kept[k] (1-based, at least as long as the root's columns) gets the
- * root column of the new column k.  NULL when no root was copied (the
- * copy then stays owned by R; the caller deletes the returned one).
- * Resets R for the next search. */
+ * root column of the new column k.  The caller owns and deletes the
+ * programme returned; NULL when no root was copied.  Resets R for the
+ * next search. */
 glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
                             int *ncols);
 
