@@ -69,6 +69,14 @@
  * about 18 s for its first attempt), so the master's integer programme
  * still runs */
 #define PROVE_LIKELY_LIMIT 30.0
+/* Before the proof, the same programme restricted to the FIRST_KEEP share
+ * of its columns of least excess (prove.c, restrict_gap) finds a better
+ * incumbent within FIRST_SHARE of the time left (FIRST_SECONDS without a
+ * limit): with restarts the proof's time follows its incumbent's.  It
+ * proves the optimum by itself when its answer is within its gap. */
+#define FIRST_KEEP 0.15
+#define FIRST_SHARE 0.1
+#define FIRST_SECONDS 5.0
 /* the least room prove.c allows: its root LP and its margin */
 #define PROVE_ROOM 0.0
 /* The exact search over the arcs (after a skipped proof) runs only where
@@ -262,7 +270,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
-                           .prove = 1, .restart = 1};
+                           .prove = 1, .restart = 1, .first = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -965,7 +973,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
                            double t0, long max_columns, double room,
-                           int restrict_ok, double *full_bound)
+                           int restrict_ok, double keep, double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
@@ -976,9 +984,10 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->restrict_ok = restrict_ok;
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
-    P->keep_share = X->tune.prove_keep;
+    P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
     if (X->tune.restart != 1)
         P->restart_share = X->tune.restart ? 1 : 0;
+    P->restart_rounds = X->tune.restart != 2;
     P->mip_gap = X->opts->mip_gap;
     int bounded = X->opts->time_limit > 0 || X->phase_limit > 0;
     P->seconds = bounded ? fmax(1e-3, ms_left(X, t0) / 1000.0) : 0;
@@ -1029,6 +1038,23 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     if (oc != PM_PROVE_SKIPPED)
         *full_bound = P->bound;
     return oc;
+}
+
+/* The proof's programme over its FIRST_KEEP share of columns, for a
+ * better incumbent before the whole (see FIRST_KEEP): PM_PROVE_DONE when
+ * that proves the optimum, -2 when memory ran out. */
+static int first_search(solve_ctx *X, const pm_scenario *sc,
+                        const pm_arcs *arcs, int *best, double *best_obj,
+                        double t0, double *full_bound)
+{
+    double now = pm_clock_seconds() - t0;
+    double left = X->opts->time_limit > 0 ? X->opts->time_limit - now : 0;
+    X->phase_limit = now + (left > 0 ? FIRST_SHARE * left : FIRST_SECONDS);
+    int pv = prove_by_master(X, sc, arcs, best, best_obj, t0,
+                             PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM, 1,
+                             FIRST_KEEP, full_bound);
+    X->phase_limit = 0;
+    return pv;
 }
 
 /* Lagrangian bound (ascent, then column generation), a search over the promising arcs for a strong
@@ -1112,9 +1138,13 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             if (gap_met(X, best_obj, lb))
                 goto done;
             X->phase_limit = 0;
-            int pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
+            int pv = X->tune.first ? first_search(X, sc, arcs, best, &best_obj,
+                                                  t0, &full_bound)
+                                   : PM_PROVE_SKIPPED;
+            if (pv != PM_PROVE_DONE && pv != -2)
+                pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
                                      PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
-                                     0, &full_bound);
+                                     0, 0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
@@ -1160,7 +1190,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       PROVE_ROOM, 1, &full_bound)
+                                       PROVE_ROOM, 1, 0, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;

@@ -40,8 +40,12 @@ typedef struct pm_model_tuning {
                       2: every sibling group by households (for tests: the
                       default keeps arrangements where they are few)       */
     int restart;   /* the proof's branch and bound restarts over fewer
-                      columns as its incumbent improves (restart.h); 2: at
-                      every root whatever the share (for tests)           */
+                      columns as its incumbent improves (restart.h); for
+                      tests, whatever the share: 2 at every root once its
+                      cut rounds are done, 3 at every root at its first
+                      check after a cut round (its LP, before any cut)  */
+    int first;     /* before the proof, its programme over the columns of
+                      least excess, for a better incumbent (model.c)      */
     double prove_keep; /* for tests: the proof keeps this share of its
                       enumerated columns (those of least excess) whether
                       or not the whole would fit (0: only where it would

@@ -44,6 +44,7 @@ void pm_prove_init(pm_prove *P)
     P->cuts = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->restart_share = RESTART_SHARE;
+    P->restart_rounds = 1;
     P->bound = P->root_value = NAN;
     P->start_obj = INFINITY;
     P->first_added = INT_MAX;
@@ -939,6 +940,8 @@ static int search_round(pm_prove *P, glp_prob *cur)
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
     P->rs.free_start = free_columns(cur);
+    P->rs.ub_seen = INFINITY; /* nothing counted yet */
+    P->rs.z_seen = -INFINITY;
     double margin = MARGIN_ROOTS * root_estimate(P->rs.free_start);
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
@@ -1043,6 +1046,7 @@ static int branch_and_bound(pm_prove *P)
     int done = 0;
     for (int round = 0; limit <= 0 || nodes < limit; round++) {
         P->rs.share = round < RESTARTS_MAX ? P->restart_share : 0;
+        P->rs.after_rounds = P->restart_rounds;
         P->watch.node_limit = limit > 0 ? limit - nodes : 0;
         done = search_round(P, P->cur ? P->cur : ip);
         nodes += P->watch.nodes;

@@ -61,6 +61,7 @@ typedef struct pm_prove {
                          programme once an incumbent leaves at most this
                          share of its free columns (restart.h;
                          0: never, 1: at every root, for tests)          */
+    int restart_rounds; /* ... checked after each root cut round too       */
     int first_added;  /* the master's first column an earlier attempt
                          added (INT_MAX: none): those are restricted by
                          their excess too, the generation's never       */

@@ -7,12 +7,12 @@
  * error above it is kept. */
 #define KEEP_TOL 1e-7
 
-/* Whether root column j is 0 in every solution better than ub: fixed at
- * 0 there, or an integer column nonbasic at 0 whose reduced cost exceeds
- * ub - z (it could only be below 1; a continuous one could be positive). */
-static int ruled_out(const pm_restart *R, int j, double ub)
+/* Whether column j of Q (an LP of value z, solved) is 0 in every
+ * solution better than ub: fixed at 0, or an integer column nonbasic at 0
+ * whose reduced cost exceeds ub - z (it could only be below 1; a
+ * continuous one could be positive). */
+static int ruled_out(glp_prob *Q, double z, int j, double ub)
 {
-    glp_prob *Q = R->root;
     if (glp_get_col_stat(Q, j) == GLP_BS)
         return 0;
     if (glp_get_col_type(Q, j) == GLP_FX)
@@ -20,16 +20,16 @@ static int ruled_out(const pm_restart *R, int j, double ub)
     if (glp_get_col_kind(Q, j) == GLP_CV || glp_get_col_stat(Q, j) != GLP_NL ||
         glp_get_col_lb(Q, j) != 0)
         return 0;
-    return glp_get_col_dual(Q, j) > ub - R->z + KEEP_TOL * fmax(1, fabs(R->z));
+    return glp_get_col_dual(Q, j) > ub - z + KEEP_TOL * fmax(1, fabs(z));
 }
 
-/* The root's free columns an incumbent of objective ub leaves (those
- * GLPK fixed there are not free). */
-static long count_kept(const pm_restart *R, double ub)
+/* Q's free columns an incumbent of objective ub leaves (those fixed there
+ * are not free). */
+static long count_kept(glp_prob *Q, double z, double ub)
 {
     long k = 0;
-    for (int j = 1; j <= glp_get_num_cols(R->root); j++)
-        k += glp_get_col_type(R->root, j) != GLP_FX && !ruled_out(R, j, ub);
+    for (int j = 1; j <= glp_get_num_cols(Q); j++)
+        k += glp_get_col_type(Q, j) != GLP_FX && !ruled_out(Q, z, j, ub);
     return k;
 }
 
@@ -43,6 +43,24 @@ static void capture(pm_restart *R, glp_prob *mip)
     R->ub_seen = INFINITY;
 }
 
+/* At the root after one of its cut rounds: a restart is due already when
+ * the incumbent (a good one handed in) leaves few enough columns at this
+ * round's bound, and the rounds left then work on those alone. */
+static void after_round(glp_tree *T, pm_restart *R, glp_prob *mip)
+{
+    double ub = glp_mip_obj_val(mip), z = glp_get_obj_val(mip);
+    if (!(ub < R->ub_seen || z > R->z_seen))
+        return; /* counted already */
+    R->ub_seen = ub;
+    R->z_seen = z;
+    if ((double)count_kept(mip, z, ub) <= R->share * (double)R->free_start) {
+        capture(R, mip);
+        R->ub_seen = ub;
+        R->wanted = 1;
+        glp_ios_terminate(T);
+    }
+}
+
 void pm_restart_cb(glp_tree *T, void *info)
 {
     pm_restart *R = info;
@@ -52,9 +70,14 @@ void pm_restart_cb(glp_tree *T, void *info)
         (W->node_limit > 0 && W->nodes >= W->node_limit))
         return; /* (pm_watch_tree stopped it) */
     glp_prob *mip = glp_ios_get_prob(T);
-    int p = glp_ios_curr_node(T);
-    if (!R->root && glp_ios_reason(T) == GLP_IBRANCH && p &&
-        glp_ios_node_level(T, p) == 0)
+    int p = glp_ios_curr_node(T), reason = glp_ios_reason(T);
+    int at_root = p && glp_ios_node_level(T, p) == 0;
+    if (!R->root && at_root && reason == GLP_ICUTGEN && R->after_rounds &&
+        glp_mip_status(mip) == GLP_FEAS) {
+        after_round(T, R, mip);
+        return;
+    }
+    if (!R->root && at_root && reason == GLP_IBRANCH)
         capture(R, mip);
     if (!R->root || glp_mip_status(mip) != GLP_FEAS)
         return;
@@ -62,7 +85,7 @@ void pm_restart_cb(glp_tree *T, void *info)
     if (!(ub < R->ub_seen))
         return; /* counted already */
     R->ub_seen = ub;
-    if ((double)count_kept(R, ub) <= R->share * (double)R->free_start) {
+    if ((double)count_kept(R->root, R->z, ub) <= R->share * (double)R->free_start) {
         R->wanted = 1;
         glp_ios_terminate(T);
     }
@@ -77,13 +100,14 @@ glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
     int n = glp_get_num_cols(Q), m = glp_get_num_rows(Q), nk = 0, nd = 0;
     int *del = malloc(((size_t)(n > m ? n : m) + 1) * sizeof *del);
     for (int j = 1; j <= n; j++) {
-        if (del && keep_x[j] == 0 && ruled_out(R, j, R->ub_seen))
+        if (del && keep_x[j] == 0 && ruled_out(Q, R->z, j, R->ub_seen))
             del[++nd] = j;
         else
             kept[++nk] = j;
     }
     R->root = NULL;
     R->wanted = 0;
+    R->z_seen = -INFINITY;
     *ncols = nk;
     if (!del)
         return Q; /* a restart with every column: still valid */
@@ -108,4 +132,5 @@ void pm_restart_free(pm_restart *R, int env_lost)
         glp_delete_prob(R->root);
     R->root = NULL;
     R->wanted = 0;
+    R->z_seen = -INFINITY;
 }

@@ -340,7 +340,9 @@ static double arrangement_cost(const ctx *x, const int *place)
 
 static double threshold(const search *s)
 {
-    return s->count < s->k ? INFINITY : s->obj[s->count - 1] - TIE;
+    /* (k >= 1, so count >= 1 there: the test only tells GCC so) */
+    return s->count < s->k || s->count < 1 ? INFINITY
+                                            : s->obj[s->count - 1] - TIE;
 }
 
 /* Ascending cost, then placements (unmatched last) for a stable order. */

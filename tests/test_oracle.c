@@ -225,9 +225,11 @@ static void check_warm_starts(const oracle_instance *in, const pm_scenario *sc,
  * starts from the priced greedy, so its enumeration has a real gap to
  * cover; every other instance enters every sibling group by households
  * (the default does so only for groups with many arrangements).  Two in
- * three restart the branch and bound at every root that branches
- * (restart.h), and one in four of those without GLPK's cuts, so that
- * more of them branch. */
+ * three restart the branch and bound at every root, either once its cut
+ * rounds are done or at its first check after a round (restart.h), and
+ * one in four of those without GLPK's cuts, so that more of them branch.
+ * Three in four search first over a share of the columns (model.c,
+ * first_search) as the default does. */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
@@ -235,8 +237,9 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     pm_model_tuning_init(&t);
     t.quick = t.lns = t.master_ip = 0;
     t.prove = idx % 2 ? 2 : 1;
-    t.restart = idx % 3 ? 2 : 1;
+    t.restart = idx % 3 == 0 ? 1 : idx % 3 == 1 ? 2 : 3;
     t.cuts = idx % 4 != 3;
+    t.first = idx % 4 != 1;
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -245,9 +248,9 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     }
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
-        problem(pr, "proof over the master (mode %d, restart %d, cuts %d): "
-                "status %s, objective %.9f, brute force %.9f", t.prove,
-                t.restart, t.cuts,
+        problem(pr, "proof over the master (mode %d, restart %d, cuts %d, "
+                "first %d): status %s, objective %.9f, brute force %.9f",
+                t.prove, t.restart, t.cuts, t.first,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
@@ -696,9 +699,9 @@ static void test_oracle_selfcheck(void **state)
 /* The proof's restarts (solver/restart.c) where its branch and bound has
  * work to do: generated boroughs too large for the brute force, the
  * proof starting from the priced greedy without GLPK's cuts (so that it
- * branches), restarted at every root or as the default decides, against
- * the same proof never restarted.  All three must prove the same
- * optimum. */
+ * branches), restarted at every root (after its cut rounds, or at its
+ * first check after one) or as the default decides, against the same
+ * proof never restarted.  All four must prove the same optimum. */
 static void test_restart_generated(void **state)
 {
     (void)state;
@@ -709,8 +712,8 @@ static void test_restart_generated(void **state)
         assert_int_equal(pm_scenario_load_buffer(json, strlen(json), "gen.json",
                                                  &sc, NULL), PM_OK);
         pm_free(json);
-        double obj[3];
-        for (int mode = 0; mode < 3; mode++) {
+        double obj[4];
+        for (int mode = 0; mode < 4; mode++) {
             pm_model_tuning t;
             pm_model_tuning_init(&t);
             t.quick = t.lns = t.master_ip = t.cuts = 0;
@@ -724,7 +727,7 @@ static void test_restart_generated(void **state)
             obj[mode] = pm_result_objective(res);
             pm_result_free(res);
         }
-        for (int mode = 1; mode < 3; mode++)
+        for (int mode = 1; mode < 4; mode++)
             if (!close_to(obj[mode], obj[0]))
                 fail_msg("seed %d: restart %d gives %.9f, none %.9f", seed,
                          mode, obj[mode], obj[0]);
