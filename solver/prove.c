@@ -931,17 +931,16 @@ static void incumbent_in(pm_prove *P, glp_prob *cur)
 }
 
 /* One branch and bound over cur (its LP solved), from the best solution
- * so far, which it updates: 1 when it finished (the optimum proven), 0
- * when it stopped (the limits, or for a restart: P->rs.wanted). */
-static int search_round(pm_prove *P, glp_prob *cur)
+ * so far, which it updates, stopped for a restart at share (restart.h):
+ * 1 when it finished (the optimum proven), 0 when it stopped (the limits,
+ * or for a restart: P->rs.wanted). */
+static int search_round(pm_prove *P, glp_prob *cur, double share)
 {
     int n = glp_get_num_cols(cur);
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     /* a round of Gomory cuts is not interrupted: at 600 children one ran
      * 5 s past a 30 s limit; stop early by about two root LPs */
-    P->rs.free_start = free_columns(cur);
-    P->rs.ub_seen = INFINITY; /* nothing counted yet */
-    P->rs.z_seen = -INFINITY;
+    pm_restart_begin(&P->rs, share, free_columns(cur));
     double margin = MARGIN_ROOTS * root_estimate(P->rs.free_start);
     if (P->seconds > 0 && 0.97 * left - margin <= 0)
         return 0;
@@ -1044,11 +1043,11 @@ static int branch_and_bound(pm_prove *P)
         P->map[j] = j;
     long limit = P->watch.node_limit, nodes = 0;
     int done = 0;
+    P->rs.after_rounds = P->restart_rounds;
     for (int round = 0; limit <= 0 || nodes < limit; round++) {
-        P->rs.share = round < RESTARTS_MAX ? P->restart_share : 0;
-        P->rs.after_rounds = P->restart_rounds;
         P->watch.node_limit = limit > 0 ? limit - nodes : 0;
-        done = search_round(P, P->cur ? P->cur : ip);
+        done = search_round(P, P->cur ? P->cur : ip,
+                            round < RESTARTS_MAX ? P->restart_share : 0);
         nodes += P->watch.nodes;
         if (!P->rs.wanted || !restart(P, &sm))
             break;

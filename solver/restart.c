@@ -43,6 +43,17 @@ static void capture(pm_restart *R, glp_prob *mip)
     R->ub_seen = INFINITY;
 }
 
+/* Stops the search for a restart when the incumbent ub leaves at most
+ * the share of free_start among Q's columns at its LP value z. */
+static void stop_if_due(glp_tree *T, pm_restart *R, glp_prob *Q, double z,
+                        double ub)
+{
+    if ((double)count_kept(Q, z, ub) <= R->share * (double)R->free_start) {
+        R->wanted = 1;
+        glp_ios_terminate(T);
+    }
+}
+
 /* At the root after one of its cut rounds: a restart is due already when
  * the incumbent (a good one handed in) leaves few enough columns at this
  * round's bound, and the rounds left then work on those alone. */
@@ -51,14 +62,19 @@ static void after_round(glp_tree *T, pm_restart *R, glp_prob *mip)
     double ub = glp_mip_obj_val(mip), z = glp_get_obj_val(mip);
     if (!(ub < R->ub_seen || z > R->z_seen))
         return; /* counted already */
-    R->ub_seen = ub;
     R->z_seen = z;
-    if ((double)count_kept(mip, z, ub) <= R->share * (double)R->free_start) {
+    stop_if_due(T, R, mip, z, ub);
+    if (R->wanted)
         capture(R, mip);
-        R->ub_seen = ub;
-        R->wanted = 1;
-        glp_ios_terminate(T);
-    }
+    R->ub_seen = ub; /* (what pm_restart_reduce rules out against) */
+}
+
+void pm_restart_begin(pm_restart *R, double share, long free_start)
+{
+    R->share = share;
+    R->free_start = free_start;
+    R->ub_seen = INFINITY; /* nothing counted yet */
+    R->z_seen = -INFINITY;
 }
 
 void pm_restart_cb(glp_tree *T, void *info)
@@ -85,10 +101,7 @@ void pm_restart_cb(glp_tree *T, void *info)
     if (!(ub < R->ub_seen))
         return; /* counted already */
     R->ub_seen = ub;
-    if ((double)count_kept(R->root, R->z, ub) <= R->share * (double)R->free_start) {
-        R->wanted = 1;
-        glp_ios_terminate(T);
-    }
+    stop_if_due(T, R, R->root, R->z, ub);
 }
 
 glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
@@ -107,7 +120,6 @@ glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
     }
     R->root = NULL;
     R->wanted = 0;
-    R->z_seen = -INFINITY;
     *ncols = nk;
     if (!del)
         return Q; /* a restart with every column: still valid */
@@ -132,5 +144,4 @@ void pm_restart_free(pm_restart *R, int env_lost)
         glp_delete_prob(R->root);
     R->root = NULL;
     R->wanted = 0;
-    R->z_seen = -INFINITY;
 }

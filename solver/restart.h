@@ -30,7 +30,7 @@
 #include "watch.h"
 
 typedef struct pm_restart {
-    /* set by the caller */
+    /* set by the caller (share and free_start by pm_restart_begin) */
     double share;   /* restart once the incumbent leaves at most this share
                        of free_start (0: never)                            */
     int after_rounds; /* check after each of the root's cut rounds too, not
@@ -47,6 +47,10 @@ typedef struct pm_restart {
     double z_seen;  /* the root's bound last counted, after a cut round    */
     int wanted;     /* glp_intopt was stopped for a restart                */
 } pm_restart;
+
+/* Before each search: its share and its programme's free columns; what
+ * was counted in an earlier search is forgotten. */
+void pm_restart_begin(pm_restart *R, double share, long free_start);
 
 /* glp_iocp.cb_func, with cb_info a pm_restart. */
 void pm_restart_cb(glp_tree *T, void *info);
