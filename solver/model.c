@@ -270,7 +270,8 @@ void pm_model_tuning_init(pm_model_tuning *t)
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
-                           .prove = 1, .restart = 1, .first = 1};
+                           .prove = 1, .restart = 1, .first = 1,
+                           .gomory = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -984,6 +985,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->restrict_ok = restrict_ok;
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
+    P->own_tableau = X->tune.gomory;
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
     if (X->tune.restart != 1)
         P->restart_share = X->tune.restart ? 1 : 0;

@@ -104,6 +104,13 @@ void pm_restart_cb(glp_tree *T, void *info)
     stop_if_due(T, R, R->root, R->z, ub);
 }
 
+int pm_restart_stopped(const pm_restart *R)
+{
+    const pm_watch *W = R->watch;
+    return R->wanted || W->interrupted ||
+           (W->node_limit > 0 && W->nodes >= W->node_limit);
+}
+
 glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
                             int *ncols)
 {

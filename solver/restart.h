@@ -55,6 +55,10 @@ void pm_restart_begin(pm_restart *R, double share, long free_start);
 /* glp_iocp.cb_func, with cb_info a pm_restart. */
 void pm_restart_cb(glp_tree *T, void *info);
 
+/* Whether the callback (its restart, or the watch's interrupt or node
+ * limit) has stopped the search: GLPK ends it when the callback returns. */
+int pm_restart_stopped(const pm_restart *R);
+
 /* The root's programme without the columns the incumbent rules out
  * (those where keep_x is nonzero are kept) and the rows they leave empty;
  * kept[k] (1-based, at least as long as the root's columns) gets the

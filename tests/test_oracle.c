@@ -229,7 +229,8 @@ static void check_warm_starts(const oracle_instance *in, const pm_scenario *sc,
  * rounds are done or at its first check after a round (restart.h), and
  * one in four of those without GLPK's cuts, so that more of them branch.
  * Three in four search first over a share of the columns (model.c,
- * first_search) as the default does. */
+ * first_search) as the default does.  Of those with cuts, one in five
+ * lets GLPK make its own Gomory cuts (gomory.h makes the same). */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
@@ -240,6 +241,7 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     t.restart = idx % 3 == 0 ? 1 : idx % 3 == 1 ? 2 : 3;
     t.cuts = idx % 4 != 3;
     t.first = idx % 4 != 1;
+    t.gomory = idx % 5 != 2;
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -249,8 +251,8 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
         problem(pr, "proof over the master (mode %d, restart %d, cuts %d, "
-                "first %d): status %s, objective %.9f, brute force %.9f",
-                t.prove, t.restart, t.cuts, t.first,
+                "first %d, gomory %d): status %s, objective %.9f, brute "
+                "force %.9f", t.prove, t.restart, t.cuts, t.first, t.gomory,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
