@@ -18,6 +18,7 @@
 #include "colgen.h"
 #include "evaluate.h"
 #include "heuristic.h"
+#include "ios.h"
 #include "lagrange.h"
 #include "prove.h"
 #include "watch.h"
@@ -123,6 +124,7 @@ typedef struct solve_ctx {
     /* the branch-and-bound callback's state: the best node bound of the
      * current search, nodes, interrupted */
     pm_watch watch;
+    pm_ios ios;         /* its Gomory cuts and branching, made by us    */
     double phase_limit; /* seconds since start for this search; 0 = none */
     /* Seconds per arc that building, loading and solving the root LP took
      * for the largest LP so far: predicts whether the next one's root fits
@@ -176,6 +178,7 @@ static void free_owned(solve_ctx *X)
     pm_lagrange_free(&X->lg);
     pm_colgen_free(&X->cg, 1);
     pm_prove_free(&X->pv, 1);
+    pm_ios_free(&X->ios);
 }
 
 static void on_glpk_error(void *info)
@@ -324,6 +327,15 @@ static int setup_fits(const solve_ctx *X, int narcs, double t0, double roots)
     return roots * predicted * 1000 < ms_left(X, t0);
 }
 
+/* The search over arcs' callback: the watch, then GLPK's own cuts and
+ * branching made faster (ios.h). */
+static void arc_search_cb(glp_tree *T, void *info)
+{
+    solve_ctx *X = info;
+    pm_watch_tree(T, &X->watch);
+    pm_ios_cb(&X->ios, T, pm_watch_stopped(&X->watch));
+}
+
 static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
 {
     glp_smcp sm;
@@ -353,15 +365,18 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     X->watch.node_limit = X->opts->node_limit;
     X->watch.interrupt = X->opts->interrupt;
     X->watch.interrupt_info = X->opts->interrupt_info;
-    io.cb_func = pm_watch_tree;
-    io.cb_info = &X->watch;
+    io.cb_func = arc_search_cb;
+    io.cb_info = X;
     io.mip_gap = X->opts->mip_gap;
     io.tm_lim = ms_left(X, t0);
     io.gmi_cuts = io.mir_cuts = io.cov_cuts = io.clq_cuts =
         X->tune.cuts ? GLP_ON : GLP_OFF;
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
+    if (X->tune.gomory)
+        pm_ios_begin(&X->ios, X->lp, &io);
     ret = glp_intopt(X->lp, &io);
+    pm_ios_free(&X->ios);
     out->lp_iterations = glp_get_it_cnt(X->lp);
     out->nodes = X->watch.nodes;
     int ms = glp_mip_status(X->lp);

@@ -34,9 +34,9 @@ typedef struct pm_model_tuning {
     int rc_fixing; /* drop arcs that cannot beat the incumbent before the
                       exact search                                           */
     int cuts;      /* GLPK's cut generators (Gomory, MIR, cover, clique)     */
-    int gomory;    /* in the proof, GLPK's Gomory cuts and Driebeck-Tomlin
-                      branching made by gomory.h and branch.h: the same
-                      search, faster (0: GLPK's own)                        */
+    int gomory;    /* GLPK's Gomory cuts and Driebeck-Tomlin branching made
+                      by ios.h in both of its searches (proof, arcs): the
+                      same search, faster (0: GLPK's own)                   */
     int primal;    /* primal simplex at the root (0: dual)                   */
     int prove;     /* the exact search over the master's columns that can
                       beat the incumbent (prove.h), instead of over arcs;

@@ -933,32 +933,12 @@ static void incumbent_in(pm_prove *P, glp_prob *cur)
 }
 
 /* The branch and bound's callback: the restart and watch checks, then
- * GLPK's own Gomory cuts and branching, made faster (gomory.h, branch.h). */
+ * GLPK's own Gomory cuts and branching, made faster (ios.h). */
 static void search_cb(glp_tree *T, void *info)
 {
     pm_prove *P = info;
     pm_restart_cb(T, &P->rs);
-    int stopped = pm_restart_stopped(&P->rs);
-    pm_gomory_cb(&P->gmi, T, stopped);
-    if (P->tab.n > 0 && !stopped && glp_ios_reason(T) == GLP_IBRANCH)
-        pm_branch_drtom(&P->br, &P->tab, T);
-}
-
-/* Our Gomory cuts and branching for a search of cur where asked for:
- * GLPK's own gmi_cuts go off when ours are on. */
-static void own_tableau(pm_prove *P, glp_prob *cur, glp_iocp *io)
-{
-    if (!P->own_tableau || !pm_tableau_init(&P->tab, glp_get_num_cols(cur)))
-        return;
-    if (io->gmi_cuts == GLP_ON && pm_gomory_begin(&P->gmi, cur, &P->tab))
-        io->gmi_cuts = GLP_OFF;
-}
-
-static void own_tableau_free(pm_prove *P)
-{
-    pm_gomory_free(&P->gmi);
-    pm_branch_free(&P->br);
-    pm_tableau_free(&P->tab);
+    pm_ios_cb(&P->ios, T, pm_restart_stopped(&P->rs));
 }
 
 /* One branch and bound over cur (its LP solved), from the best solution
@@ -995,10 +975,11 @@ static int search_round(pm_prove *P, glp_prob *cur, double share)
     io.gmi_cuts = io.mir_cuts = P->cuts ? GLP_ON : GLP_OFF;
     if (n > GOMORY_MAX_COLUMNS)
         io.gmi_cuts = GLP_OFF; /* dense rows: slow beyond this size */
-    own_tableau(P, cur, &io);
+    if (P->own_tableau)
+        pm_ios_begin(&P->ios, cur, &io);
     io.mip_gap = P->mip_gap;
     int ret = glp_intopt(cur, &io);
-    own_tableau_free(P);
+    pm_ios_free(&P->ios);
     int ms = glp_mip_status(cur);
     if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(cur) < P->start_obj) {
         /* (the columns a restart dropped are 0) */
@@ -1249,7 +1230,7 @@ void pm_prove_free(pm_prove *P, int env_lost)
         glp_delete_prob(P->cur);
     P->ip = P->cur = NULL;
     pm_restart_free(&P->rs, env_lost);
-    own_tableau_free(P);
+    pm_ios_free(&P->ios);
     void **blocks[] = {
         (void **)&P->slot,     (void **)&P->state,   (void **)&P->start,
         (void **)&P->where,    (void **)&P->row_key, (void **)&P->row_start,

@@ -27,9 +27,8 @@
 #ifndef PM_PROVE_H
 #define PM_PROVE_H
 
-#include "branch.h"
 #include "colgen.h"
-#include "gomory.h"
+#include "ios.h"
 #include "restart.h"
 #include "watch.h"
 
@@ -54,8 +53,8 @@ typedef struct pm_prove {
     pm_watch watch;
     int verbose;      /* GLPK's own messages (through the caller's hook) */
     int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
-    int own_tableau;  /* GLPK's Gomory cuts and branching made by gomory.h
-                         and branch.h (the same, cheaper; default on)    */
+    int own_tableau;  /* GLPK's Gomory cuts and branching made by ios.h
+                         (the same, cheaper; default on)                  */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     int restrict_ok;  /* where the whole would not fit: a restricted
                          programme (gap_kept) rather than none           */
@@ -111,9 +110,7 @@ typedef struct pm_prove {
     /* the branch and bound's restarts: the programme searched (NULL: ip),
      * its columns' in ip (map, 1-based), scratch */
     pm_restart rs;
-    pm_tableau tab;   /* the search under way's tableau rows (n 0: none) */
-    pm_gomory gmi;    /* ... its Gomory cuts and its branching            */
-    pm_branch br;
+    pm_ios ios;       /* the search under way's own cuts and branching   */
     void *cur;        /* glp_prob *                                      */
     int *map, *kept;
     double *x;

@@ -82,8 +82,7 @@ void pm_restart_cb(glp_tree *T, void *info)
     pm_restart *R = info;
     pm_watch *W = R->watch;
     pm_watch_tree(T, W);
-    if (R->share <= 0 || R->wanted || W->interrupted ||
-        (W->node_limit > 0 && W->nodes >= W->node_limit))
+    if (R->share <= 0 || R->wanted || pm_watch_stopped(W))
         return; /* (pm_watch_tree stopped it) */
     glp_prob *mip = glp_ios_get_prob(T);
     int p = glp_ios_curr_node(T), reason = glp_ios_reason(T);
@@ -106,9 +105,7 @@ void pm_restart_cb(glp_tree *T, void *info)
 
 int pm_restart_stopped(const pm_restart *R)
 {
-    const pm_watch *W = R->watch;
-    return R->wanted || W->interrupted ||
-           (W->node_limit > 0 && W->nodes >= W->node_limit);
+    return R->wanted || pm_watch_stopped(R->watch);
 }
 
 glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,

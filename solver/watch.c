@@ -2,6 +2,11 @@
 
 #include <float.h>
 
+int pm_watch_stopped(const pm_watch *W)
+{
+    return W->interrupted || (W->node_limit > 0 && W->nodes >= W->node_limit);
+}
+
 void pm_watch_tree(glp_tree *T, void *info)
 {
     pm_watch *W = info;

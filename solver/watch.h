@@ -21,4 +21,7 @@ typedef struct pm_watch {
 /* glp_iocp.cb_func, with cb_info a pm_watch. */
 void pm_watch_tree(glp_tree *T, void *info);
 
+/* Whether it stopped the search (the interrupt, or the node limit). */
+int pm_watch_stopped(const pm_watch *W);
+
 #endif
