@@ -85,6 +85,39 @@ static glp_prob *random_mip(unsigned *s, int m, int n, double *x0)
     return P;
 }
 
+/* A random instance with its feasible point, n and m in the ranges. */
+typedef struct instance {
+    glp_prob *P;
+    double *x0;
+    int n, m;
+} instance;
+
+static instance random_instance(unsigned *s, int nlo, int nhi, int mlo,
+                                int mhi)
+{
+    instance I;
+    I.n = pick(s, nlo, nhi);
+    I.m = pick(s, mlo, mhi);
+    I.x0 = malloc(((size_t)I.n + 1) * sizeof *I.x0);
+    I.P = random_mip(s, I.m, I.n, I.x0);
+    return I;
+}
+
+static void instance_free(instance *I)
+{
+    glp_delete_prob(I->P);
+    free(I->x0);
+}
+
+/* P's LP by the simplex, quietly: 1 when optimal. */
+static int solve_lp(glp_prob *P)
+{
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    return glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT;
+}
+
 static void to_pool(void *info, int len, const int *ind, const double *val,
                     double rhs)
 {
@@ -131,10 +164,7 @@ static glp_prob *pool_for(int n)
  * Returns how many. */
 static int compare_round(pm_gomory *G, glp_prob *P)
 {
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_OFF;
-    if (glp_simplex(P, &sm) != 0 || glp_get_status(P) != GLP_OPT)
+    if (!solve_lp(P))
         return 0;
     int n = glp_get_num_cols(P);
     glp_prob *theirs = pool_for(n), *ours = pool_for(n);
@@ -153,22 +183,19 @@ static void test_same_cuts(void **state)
     unsigned s = 7;
     long cuts = 0;
     for (int t = 0; t < 300; t++) {
-        int n = pick(&s, 5, 60), m = pick(&s, 2, 25);
-        double *x0 = malloc(((size_t)n + 1) * sizeof *x0);
-        glp_prob *P = random_mip(&s, m, n, x0);
+        instance I = random_instance(&s, 5, 60, 2, 25);
         pm_gomory G = {0};
         pm_tableau Tb;
-        assert_true(pm_tableau_init(&Tb, n));
-        assert_true(pm_gomory_begin(&G, P, &Tb));
-        cuts += compare_round(&G, P);
+        assert_true(pm_tableau_init(&Tb, I.n));
+        assert_true(pm_gomory_begin(&G, I.P, &Tb));
+        cuts += compare_round(&G, I.P);
         /* rows added after the first round, as cuts are */
         for (int r = pick(&s, 1, 4); r > 0; r--)
-            add_row(P, &s, n, x0, 0);
-        cuts += compare_round(&G, P);
+            add_row(I.P, &s, I.n, I.x0, 0);
+        cuts += compare_round(&G, I.P);
         pm_gomory_free(&G);
         pm_tableau_free(&Tb);
-        glp_delete_prob(P);
-        free(x0);
+        instance_free(&I);
     }
     assert_true(cuts > 1000); /* the comparison saw real cuts */
     glp_free_env();
@@ -182,25 +209,21 @@ static void test_same_rows(void **state)
     unsigned s = 5;
     long rows = 0;
     for (int t = 0; t < 200; t++) {
-        int n = pick(&s, 5, 60), m = pick(&s, 2, 25);
-        double *x0 = malloc(((size_t)n + 1) * sizeof *x0);
-        glp_prob *P = random_mip(&s, m, n, x0);
-        glp_smcp sm;
-        glp_init_smcp(&sm);
-        sm.msg_lev = GLP_MSG_OFF;
+        instance I = random_instance(&s, 5, 60, 2, 25);
+        int n = I.n, m = I.m;
         pm_tableau Tb;
         assert_true(pm_tableau_init(&Tb, n));
-        if (glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT) {
-            assert_true(pm_tableau_read(&Tb, P));
+        if (solve_lp(I.P)) {
+            assert_true(pm_tableau_read(&Tb, I.P));
             int *ia = malloc(((size_t)m + n + 1) * sizeof *ia);
             int *ib = malloc(((size_t)m + n + 1) * sizeof *ib);
             double *va = malloc(((size_t)m + n + 1) * sizeof *va);
             double *vb = malloc(((size_t)m + n + 1) * sizeof *vb);
             for (int j = 1; j <= n; j++) {
-                if (glp_get_col_stat(P, j) != GLP_BS)
+                if (glp_get_col_stat(I.P, j) != GLP_BS)
                     continue;
-                int la = glp_eval_tab_row(P, m + j, ia, va);
-                int lb = pm_tableau_eval(&Tb, P, j, ib, vb);
+                int la = glp_eval_tab_row(I.P, m + j, ia, va);
+                int lb = pm_tableau_eval(&Tb, I.P, j, ib, vb);
                 assert_int_equal(la, lb);
                 for (int k = 1; k <= la; k++) {
                     assert_int_equal(ia[k], ib[k]);
@@ -211,8 +234,7 @@ static void test_same_rows(void **state)
             free(ia), free(ib), free(va), free(vb);
         }
         pm_tableau_free(&Tb);
-        glp_delete_prob(P);
-        free(x0);
+        instance_free(&I);
     }
     assert_true(rows > 500);
     glp_free_env();
@@ -242,11 +264,8 @@ static void count_cb(glp_tree *T, void *info)
  * ours (S->G, S->B); P's solution is left in it. */
 static long search_with(glp_prob *P, search *S, int *status)
 {
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_OFF;
     glp_std_basis(P);
-    assert_int_equal(glp_simplex(P, &sm), 0);
+    assert_true(solve_lp(P));
     if (S->Tb)
         assert_true(pm_tableau_init(S->Tb, glp_get_num_cols(P)));
     if (S->G)
@@ -276,20 +295,18 @@ static void same_search(int mode, unsigned seed)
     int same_nodes = 0, searched = 0, branched = 0;
     long chosen = 0;
     for (int t = 0; t < 60; t++) {
-        int n = pick(&s, 12, 36), m = pick(&s, 6, 16);
-        double *x0 = malloc(((size_t)n + 1) * sizeof *x0);
-        glp_prob *P = random_mip(&s, m, n, x0);
+        instance I = random_instance(&s, 12, 36, 6, 16);
         int st_glpk, st_ours;
         search theirs = {0};
-        long nodes_glpk = search_with(P, &theirs, &st_glpk);
-        double z_glpk = glp_mip_obj_val(P);
+        long nodes_glpk = search_with(I.P, &theirs, &st_glpk);
+        double z_glpk = glp_mip_obj_val(I.P);
         pm_gomory G = {0};
         pm_branch B = {0};
         pm_tableau Tb;
         search ours = {.G = mode & 1 ? &G : NULL, .B = mode & 2 ? &B : NULL,
                        .Tb = &Tb};
-        long nodes_ours = search_with(P, &ours, &st_ours);
-        double z_ours = glp_mip_obj_val(P);
+        long nodes_ours = search_with(I.P, &ours, &st_ours);
+        double z_ours = glp_mip_obj_val(I.P);
         assert_int_equal(st_glpk, GLP_OPT); /* x0 is feasible */
         assert_int_equal(st_ours, GLP_OPT);
         assert_true(fabs(z_glpk - z_ours) <= 1e-6 * fmax(1, fabs(z_glpk)));
@@ -299,8 +316,7 @@ static void same_search(int mode, unsigned seed)
         chosen += B.chosen;
         pm_gomory_free(&G);
         pm_branch_free(&B);
-        glp_delete_prob(P);
-        free(x0);
+        instance_free(&I);
     }
     printf("same search (mode %d): %d of %d searches took the same nodes "
            "(%d branched, %ld branchings ours)\n", mode, same_nodes, searched,
