@@ -31,7 +31,7 @@ WHAT = {
     "prove": "the proof over the master: every arrangement or household that can beat the incumbent as an integer programme (off: the exact search over arcs)",
     "restart": "the proof's branch and bound restarted over the columns its root's reduced costs leave once the incumbent rules out half (solver/restart.c; the proof runs only under limits of 30 s or more)",
     "first": "before the proof, its programme over the 15% of its columns of least excess, for a better incumbent (solver/model.c, first_search)",
-    "gomory": "GLPK's Gomory cuts and Driebeck-Tomlin branching in the proof made by our own tableau rows (solver/tableau.c, gomory.c, branch.c): the same search, faster (off: GLPK's own)",
+    "gomory": "GLPK's Gomory cuts and Driebeck-Tomlin branching, in the proof and the search over arcs, made by our own tableau rows (solver/tableau.c, gomory.c, branch.c, ios.c): the same search, faster (off: GLPK's own)",
 }
 
 ap = argparse.ArgumentParser()
