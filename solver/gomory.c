@@ -24,6 +24,7 @@ static double frac(double x)
 void pm_gomory_free(pm_gomory *G)
 {
     free(G->phi), free(G->aux_phi), free(G->aux_rows);
+    free(G->ent), free(G->entval);
     free(G->cand), free(G->ind), free(G->cutval);
     memset(G, 0, sizeof *G);
 }
@@ -47,19 +48,26 @@ int pm_gomory_begin(pm_gomory *G, glp_prob *P, pm_tableau *Tb)
     return 1;
 }
 
-/* Room for m rows in aux_phi (kept zero) and aux_rows. */
+/* Room for m rows in aux_phi (kept zero) and aux_rows, and for a tableau
+ * row over m rows and the columns in ent and entval. */
 static int fit_rows(pm_gomory *G, int m)
 {
     if (m <= G->mcap)
         return 1;
-    size_t m1 = (size_t)m + 1;
+    size_t m1 = (size_t)m + 1, mn1 = m1 + (size_t)G->tab->n;
     double *ap = realloc(G->aux_phi, m1 * sizeof *ap);
     if (ap)
         G->aux_phi = ap;
     int *ar = realloc(G->aux_rows, m1 * sizeof *ar);
     if (ar)
         G->aux_rows = ar;
-    if (!ap || !ar)
+    int *en = realloc(G->ent, mn1 * sizeof *en);
+    if (en)
+        G->ent = en;
+    double *ev = realloc(G->entval, mn1 * sizeof *ev);
+    if (ev)
+        G->entval = ev;
+    if (!ap || !ar || !en || !ev)
         return 0;
     memset(G->aux_phi, 0, m1 * sizeof *G->aux_phi);
     G->mcap = m;
@@ -105,41 +113,34 @@ static int term(double ksi, int stat, int integer, double lb, double ub,
     return 1;
 }
 
-/* The cut's terms in the auxiliary (row) variables, into aux_phi. */
-static int aux_terms(pm_gomory *G, glp_prob *P, double fb, double *rhs,
-                     int *naux)
+/* The cut's terms, one per nonbasic variable of the tableau row (ent
+ * and entval, from 1, as pm_tableau_eval gives them: rows, then columns
+ * m + j, ascending), into aux_phi for rows and phi for columns. */
+static int terms(pm_gomory *G, glp_prob *P, int len, double fb, double *rhs,
+                 int *naux)
 {
-    const pm_tableau *Tb = G->tab;
-    for (int i = 1; i <= Tb->m; i++) {
-        if (Tb->rstat[i] == GLP_BS || Tb->rho[i] == 0)
-            continue;
+    pm_tableau *Tb = G->tab;
+    for (int t = 1; t <= len; t++) {
+        int k = G->ent[t], j = k - Tb->m;
         double coef = 0;
-        if (!term(-Tb->rho[i], Tb->rstat[i], 0, glp_get_row_lb(P, i),
-                  glp_get_row_ub(P, i), fb, &coef, rhs))
-            return 0;
-        if (coef != 0) {
-            G->aux_phi[i] = coef;
-            G->aux_rows[(*naux)++] = i;
+        if (j <= 0) {
+            if (!term(G->entval[t], Tb->rstat[k], 0, glp_get_row_lb(P, k),
+                      glp_get_row_ub(P, k), fb, &coef, rhs))
+                return 0;
+            if (coef != 0) {
+                G->aux_phi[k] = coef;
+                G->aux_rows[(*naux)++] = k;
+            }
+        } else {
+            if (!term(G->entval[t], Tb->cstat[j], Tb->ckind[j] == GLP_IV,
+                      glp_get_col_lb(P, j), glp_get_col_ub(P, j), fb, &coef,
+                      rhs))
+                return 0;
+            if (coef != 0) {
+                G->phi[j] = coef;
+                pm_tableau_touch(Tb, j);
+            }
         }
-    }
-    return 1;
-}
-
-/* ... and in the structural ones, into phi (touched ascending). */
-static int col_terms(pm_gomory *G, glp_prob *P, double fb, double *rhs)
-{
-    const pm_tableau *Tb = G->tab;
-    for (int t = 0; t < Tb->ntouched; t++) {
-        int j = Tb->touched[t];
-        if (Tb->cstat[j] == GLP_BS)
-            continue;
-        double ksi = pm_tableau_entry(Tb, j);
-        if (ksi == 0)
-            continue;
-        if (!term(ksi, Tb->cstat[j], Tb->ckind[j] == GLP_IV,
-                  glp_get_col_lb(P, j), glp_get_col_ub(P, j), fb, &G->phi[j],
-                  rhs))
-            return 0;
     }
     return 1;
 }
@@ -203,14 +204,14 @@ static void clear(pm_gomory *G, int naux)
  * cutval from 1), or < 1 when there is none. */
 static int cut(pm_gomory *G, glp_prob *P, int j, double *rhs)
 {
-    pm_tableau_row(G->tab, P, j);
+    int len = pm_tableau_eval(G->tab, P, j, G->ent, G->entval);
     double fb = frac(glp_get_col_prim(P, j));
     *rhs = fb;
-    int naux = 0, len = -1;
-    if (aux_terms(G, P, fb, rhs, &naux) && col_terms(G, P, fb, rhs))
-        len = express(G, P, naux, rhs);
+    int naux = 0, out = -1;
+    if (terms(G, P, len, fb, rhs, &naux))
+        out = express(G, P, naux, rhs);
     clear(G, naux);
-    return len;
+    return out;
 }
 
 /* gmigen.c's candidates: basic integer columns, not fixed, of fractional

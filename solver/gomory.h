@@ -1,9 +1,10 @@
 /* Gomory's mixed-integer cuts for GLPK's branch and bound: the cuts GLPK's
  * own generator makes (glp_gmi_gen: the same candidates in the same
  * order, the same formula and filters, equal to the last bit, at the
- * same nodes of the search), computed at a fraction of its cost: their
- * tableau rows come from tableau.h, and the statuses of the columns are
- * read once a round.
+ * same nodes of the search), computed at a fraction of its cost: each
+ * cut is made from its row of the simplex tableau as glp_gmi_cut makes it
+ * from glp_eval_tab_row's, with the row from tableau.h, and the statuses
+ * of the columns are read once a round.
  *
  * Which nodes get cuts follows GLPK's driver (glpios03.c): the callback
  * sees every node selection, preprocessing, cut request and branching,
@@ -30,6 +31,8 @@ typedef struct pm_gomory {
     /* scratch, kept zero between cuts */
     double *phi, *aux_phi;
     int *aux_rows, mcap;
+    int *ent;        /* the tableau row under way (pm_tableau_eval)      */
+    double *entval;
     pm_gomory_cand *cand;
     int *ind;
     double *cutval;

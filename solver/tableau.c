@@ -178,7 +178,9 @@ void pm_tableau_clear(pm_tableau *Tb)
     Tb->ntouched = 0;
 }
 
-void pm_tableau_row(pm_tableau *Tb, glp_prob *P, int j)
+/* Starts the row of basic column j: rho, and the columns it may touch
+ * (those of the rows where rho is nonzero), ascending. */
+static void start_row(pm_tableau *Tb, glp_prob *P, int j)
 {
     memset(Tb->rho, 0, ((size_t)Tb->m + 1) * sizeof *Tb->rho);
     Tb->rho[glp_get_col_bind(P, j)] = 1;
@@ -195,7 +197,8 @@ void pm_tableau_row(pm_tableau *Tb, glp_prob *P, int j)
     pm_tableau_sort(Tb);
 }
 
-double pm_tableau_entry(const pm_tableau *Tb, int j)
+/* Its entry at nonbasic column j, summed in GLPK's order. */
+static double entry(const pm_tableau *Tb, int j)
 {
     double alfa = 0.0;
     for (int k = Tb->cbeg[j]; k < Tb->cbeg[j + 1]; k++)
@@ -206,7 +209,7 @@ double pm_tableau_entry(const pm_tableau *Tb, int j)
 int pm_tableau_eval(pm_tableau *Tb, glp_prob *P, int j, int *ind,
                     double *val)
 {
-    pm_tableau_row(Tb, P, j);
+    start_row(Tb, P, j);
     int len = 0, m = Tb->m;
     for (int i = 1; i <= m; i++)
         if (Tb->rstat[i] != GLP_BS && Tb->rho[i] != 0) {
@@ -218,7 +221,7 @@ int pm_tableau_eval(pm_tableau *Tb, glp_prob *P, int j, int *ind,
         int k = Tb->touched[t];
         if (Tb->cstat[k] == GLP_BS)
             continue;
-        double alfa = pm_tableau_entry(Tb, k);
+        double alfa = entry(Tb, k);
         if (alfa != 0) {
             len++;
             ind[len] = m + k;

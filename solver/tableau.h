@@ -39,25 +39,21 @@ void pm_tableau_free(pm_tableau *Tb);
  * stay as it is while its rows are computed.  0 out of memory. */
 int pm_tableau_read(pm_tableau *Tb, glp_prob *P);
 
-/* Starts the row of basic column j (P factorized): rho, and the touched
- * columns ascending.  pm_tableau_clear ends it. */
-void pm_tableau_row(pm_tableau *Tb, glp_prob *P, int j);
-
-/* The row's entry at nonbasic column j (0 where it is not touched). */
-double pm_tableau_entry(const pm_tableau *Tb, int j);
-
 /* Row i's entries, from index 0. */
 int pm_tableau_row_of(const pm_tableau *Tb, int i, const int **idx,
                       const double **val);
 
-/* Adds column j to the touched ones; pm_tableau_sort orders them. */
+/* A set of columns (a cut's, in gomory.c), kept in Tb between rows: add
+ * column j; order them ascending; empty the set. */
 void pm_tableau_touch(pm_tableau *Tb, int j);
 void pm_tableau_sort(pm_tableau *Tb);
 void pm_tableau_clear(pm_tableau *Tb);
 
-/* The whole row as glp_eval_tab_row(P, m + j, ind, val) gives it: its
- * nonzero entries at nonbasic variables k (rows 1..m, then columns
- * m + 1..m + n), k ascending, from index 1.  Ends the row. */
+/* The row of basic column j (P factorized, pm_tableau_read since its
+ * basis last changed) as glp_eval_tab_row(P, m + j, ind, val) gives it:
+ * its nonzero entries at nonbasic variables k (rows 1..m, then columns
+ * m + 1..m + n), k ascending, from index 1; the set of columns is left
+ * empty. */
 int pm_tableau_eval(pm_tableau *Tb, glp_prob *P, int j, int *ind,
                     double *val);
 

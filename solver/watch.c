@@ -2,9 +2,14 @@
 
 #include <float.h>
 
+static int at_node_limit(const pm_watch *W)
+{
+    return W->node_limit > 0 && W->nodes >= W->node_limit;
+}
+
 int pm_watch_stopped(const pm_watch *W)
 {
-    return W->interrupted || (W->node_limit > 0 && W->nodes >= W->node_limit);
+    return W->interrupted || at_node_limit(W);
 }
 
 void pm_watch_tree(glp_tree *T, void *info)
@@ -24,7 +29,7 @@ void pm_watch_tree(glp_tree *T, void *info)
     if (W->interrupt && W->interrupt(W->interrupt_info)) {
         W->interrupted = 1;
         glp_ios_terminate(T);
-    } else if (W->node_limit > 0 && total >= W->node_limit) {
+    } else if (at_node_limit(W)) {
         glp_ios_terminate(T);
     }
 }
