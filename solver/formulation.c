@@ -1,6 +1,7 @@
 /* Building the formulation (formulation.h): columns, rows and nonzeros in
  * growable arrays, one function per family of rows. */
 #include "formulation.h"
+#include "evaluate.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -80,6 +81,53 @@ static void add_nz(builder *B, int row, int col, double v)
 
 /* ---- building the formulation --------------------------------------- */
 
+/* The children the programme places: every one, or a neighbourhood's. */
+static int nbuilt(const builder *B)
+{
+    return B->sub ? B->sub->nfree : B->sc->nchildren;
+}
+
+static int built(const builder *B, int k)
+{
+    return B->sub ? B->sub->free[k] : k;
+}
+
+/* Where the column of arc i (of child c) is kept. */
+static int *xcol_at(const builder *B, int c, int i)
+{
+    return &B->xcol[B->slot[c] + i - B->arcs->start[c]];
+}
+
+/* The column of arc i of child c: 0 when dropped or c is held. */
+static int xcol(const builder *B, int c, int i)
+{
+    return B->slot[c] < 0 ? 0 : *xcol_at(B, c, i);
+}
+
+/* In part of the problem: a held child that c must avoid is at the
+ * placement of arc i. */
+static int held_avoider(const builder *B, int c, int i)
+{
+    const pm_child_rec *ch = &B->sc->children[c];
+    for (int k = 0; k < ch->navoid; k++)
+        if (B->slot[ch->avoid[k]] < 0 &&
+            B->sub->hold[ch->avoid[k]] == B->arcs->place[i])
+            return 1;
+    return 0;
+}
+
+/* In part of the problem, arc i of child c is open when it leads to an
+ * open placement or to hold[c], and no held child that c must avoid is
+ * there. */
+static int arc_open(const builder *B, int c, int i)
+{
+    const pm_subproblem *sub = B->sub;
+    int p = B->arcs->place[i];
+    if (sub->open && !sub->open[p] && sub->hold[c] != p)
+        return 0;
+    return !held_avoider(B, c, i);
+}
+
 /* An arc with a >= U is never better than leaving the child unmatched,
  * unless a sibling there could unlock sibling-only places for others. */
 static int arc_useful(const builder *B, int c, int i)
@@ -91,6 +139,8 @@ static int arc_useful(const builder *B, int c, int i)
         return 1;
     if (B->keep && !B->keep[i])
         return 0;
+    if (B->sub && !arc_open(B, c, i))
+        return 0;
     if (B->arcs->cost[i] < sc->policy.unmatched_week)
         return 1;
     return ch->group >= 0 && sc->placements[p].sibling_only > 0;
@@ -101,14 +151,17 @@ static void build_x(builder *B)
     const pm_scenario *sc = B->sc;
     const pm_arcs *a = B->arcs;
     double U = sc->policy.unmatched_week;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
-        int pinned = sc->children[c].stay || (B->fixed && B->fixed[c]);
+    for (int k = 0; k < nbuilt(B) && !B->oom; k++) {
+        int c = built(B, k);
+        int pinned = sc->children[c].stay;
         int row = pinned ? 0 : add_row(B, 1);
         for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
             if (!arc_useful(B, c, i))
                 continue;
+            if (pinned && B->sub && held_avoider(B, c, i))
+                B->infeasible = 1; /* pinned beside one it must avoid */
             int j = add_col(B, COL_X, i, c, a->cost[i] - U, pinned, 1);
-            B->xcol[i] = j;
+            *xcol_at(B, c, i) = j;
             if (row)
                 add_nz(B, row, j, 1);
         }
@@ -165,50 +218,97 @@ static void link_group_at(builder *B, int g, int p, const member_arc *run,
     }
 }
 
-/* Splits and sibling-only unlocking, group by group.  wlist receives
+/* Splits and sibling-only unlocking for group g: its members' columns
+ * sorted by placement (into *buf), then the rows at each placement. */
+static void build_group(builder *B, int g, member_arc **buf, int *cap,
+                        int *wlist, int *nw)
+{
+    const pm_scenario *sc = B->sc;
+    const pm_arcs *a = B->arcs;
+    int n = 0;
+    for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
+        int c = sc->group_member[k];
+        for (int i = a->start[c]; i < a->start[c + 1]; i++) {
+            if (!xcol(B, c, i))
+                continue;
+            *buf = grow(*buf, cap, n + 1, sizeof **buf, &B->oom);
+            if (B->oom)
+                return;
+            (*buf)[n++] = (member_arc){a->place[i], c, xcol(B, c, i)};
+        }
+    }
+    if (n > 1)
+        qsort(*buf, (size_t)n, sizeof **buf, cmp_member_arc);
+    int drow = 0;
+    if (sc->policy.sibling_split_week > 0) {
+        int s = add_col(B, COL_S, g, 0, sc->policy.sibling_split_week, 0,
+                        INFINITY);
+        drow = add_row(B, 1); /* sum y - s <= 1 */
+        add_nz(B, drow, s, -1);
+    }
+    for (int i = 0, j; i < n && !B->oom; i = j) {
+        for (j = i; j < n && (*buf)[j].p == (*buf)[i].p; j++)
+            ;
+        link_group_at(B, g, (*buf)[i].p, *buf + i, j - i, drow, wlist, nw);
+    }
+}
+
+/* Splits and sibling-only unlocking, group by group (in a neighbourhood,
+ * the free groups, each when its first member comes).  wlist receives
  * (placement, w column) pairs. */
 static void build_groups(builder *B, int *wlist, int *nw)
 {
     const pm_scenario *sc = B->sc;
-    const pm_arcs *a = B->arcs;
     member_arc *buf = NULL;
     int cap = 0;
-    for (int g = 0; g < sc->ngroups && !B->oom; g++) {
-        if (pm_group_size(sc, g) < 2)
+    for (int k = 0; k < (B->sub ? nbuilt(B) : sc->ngroups) && !B->oom; k++) {
+        int c = B->sub ? built(B, k) : -1;
+        int g = B->sub ? sc->children[c].group : k;
+        if (g < 0 || pm_group_size(sc, g) < 2 ||
+            (B->sub && sc->group_member[sc->group_start[g]] != c))
             continue;
-        int n = 0;
-        for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
-            int c = sc->group_member[k];
-            for (int i = a->start[c]; i < a->start[c + 1]; i++) {
-                if (!B->xcol[i])
-                    continue;
-                buf = grow(buf, &cap, n + 1, sizeof *buf, &B->oom);
-                if (B->oom)
-                    break;
-                buf[n++] = (member_arc){a->place[i], c, B->xcol[i]};
-            }
-        }
-        if (B->oom)
-            break;
-        if (n > 1)
-            qsort(buf, (size_t)n, sizeof *buf, cmp_member_arc);
-        int drow = 0;
-        if (sc->policy.sibling_split_week > 0) {
-            int s = add_col(B, COL_S, g, 0, sc->policy.sibling_split_week, 0,
-                            INFINITY);
-            drow = add_row(B, 1); /* sum y - s <= 1 */
-            add_nz(B, drow, s, -1);
-        }
-        for (int i = 0, j; i < n && !B->oom; i = j) {
-            for (j = i; j < n && buf[j].p == buf[i].p; j++)
-                ;
-            link_group_at(B, g, buf[i].p, buf + i, j - i, drow, wlist, nw);
-        }
+        build_group(B, g, &buf, &cap, wlist, nw);
     }
     free(buf);
 }
 
-/* Capacity and sibling-only rows, placement by placement. */
+/* What a neighbourhood's held children take and cost: held[p] of them
+ * and wheld[p] of their groups with two or more members at placement p
+ * (each unlocks sibling-only places, as its w column would), and into
+ * the objective's constant their arcs' costs and their groups' splits. */
+static void hold_counts(builder *B, int *held, int *wheld)
+{
+    const pm_scenario *sc = B->sc;
+    const int *hold = B->sub->hold;
+    double U = sc->policy.unmatched_week;
+    for (int c = 0; c < sc->nchildren; c++) {
+        if (B->slot[c] >= 0 || hold[c] < 0)
+            continue;
+        int i = pm_arc_find(B->arcs, c, hold[c]);
+        held[hold[c]]++;
+        B->constant += i >= 0 ? B->arcs->cost[i] - U : 0;
+    }
+    for (int g = 0; g < sc->ngroups; g++) {
+        int lo = sc->group_start[g], hi = sc->group_start[g + 1];
+        if (lo == hi || B->slot[sc->group_member[lo]] >= 0)
+            continue; /* a free group */
+        int h = pm_group_households(sc, hold, g);
+        B->constant += h > 1 ? sc->policy.sibling_split_week * (h - 1) : 0;
+        for (int k = lo; k < hi; k++) { /* count each placement once */
+            int p = hold[sc->group_member[k]], n = 0, first = 1;
+            for (int m = lo; m < hi && p >= 0; m++)
+                if (hold[sc->group_member[m]] == p) {
+                    n++;
+                    first &= m >= k;
+                }
+            if (p >= 0 && first && n >= 2)
+                wheld[p]++;
+        }
+    }
+}
+
+/* Capacity and sibling-only rows, placement by placement; in a
+ * neighbourhood, what is left of them by the held children. */
 static void build_capacity(builder *B, const int *wlist, int nw)
 {
     const pm_scenario *sc = B->sc;
@@ -216,42 +316,75 @@ static void build_capacity(builder *B, const int *wlist, int nw)
     int np = sc->nplacements;
     int *cap_row = calloc((size_t)np + 1, sizeof *cap_row);
     int *so_row = calloc((size_t)np + 1, sizeof *so_row);
-    if (!cap_row || !so_row)
+    int *held = calloc((size_t)np + 1, sizeof *held);
+    int *wheld = calloc((size_t)np + 1, sizeof *wheld);
+    if (!cap_row || !so_row || !held || !wheld)
         B->oom = 1;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
+    if (B->sub && !B->oom)
+        hold_counts(B, held, wheld);
+    for (int k = 0; k < nbuilt(B) && !B->oom; k++) {
+        int c = built(B, k);
         for (int i = a->start[c]; i < a->start[c + 1] && !B->oom; i++) {
             int p = a->place[i];
             const pm_placement_rec *pl = &sc->placements[p];
-            if (!B->xcol[i])
+            if (!xcol(B, c, i))
                 continue;
             if (!cap_row[p]) {
-                cap_row[p] = add_row(B, pl->capacity);
-                if (pl->sibling_only > 0)
-                    so_row[p] = add_row(B, pl->capacity - pl->sibling_only);
+                int s = pl->sibling_only;
+                cap_row[p] = add_row(B, pl->capacity - held[p]);
+                if (s > 0)
+                    so_row[p] = add_row(B, pl->capacity - s - held[p] +
+                                               s * wheld[p]);
             }
-            add_nz(B, cap_row[p], B->xcol[i], 1);
+            add_nz(B, cap_row[p], xcol(B, c, i), 1);
             if (so_row[p])
-                add_nz(B, so_row[p], B->xcol[i], 1);
+                add_nz(B, so_row[p], xcol(B, c, i), 1);
         }
     }
     for (int k = 0; k < nw && !B->oom; k++) {
         int p = wlist[2 * k];
         add_nz(B, so_row[p], wlist[2 * k + 1], -sc->placements[p].sibling_only);
     }
+    for (int p = 0; B->sub && p < np && !B->oom; p++) {
+        /* no row here: the held children alone must fit */
+        const pm_placement_rec *pl = &sc->placements[p];
+        int s = pl->sibling_only;
+        if (!cap_row[p] && (held[p] > pl->capacity ||
+                            (s > 0 && held[p] > 0 &&
+                             held[p] - s * wheld[p] > pl->capacity - s)))
+            B->infeasible = 1;
+    }
     free(cap_row);
     free(so_row);
+    free(held);
+    free(wheld);
 }
 
-/* x[c,p] + x[d,p] <= 1 for every avoid pair and shared placement. */
+/* Two held children that must avoid each other at one placement. */
+static void held_avoiders(builder *B)
+{
+    const pm_scenario *sc = B->sc;
+    const int *hold = B->sub->hold;
+    for (int c = 0; c < sc->nchildren; c++) {
+        const pm_child_rec *ch = &sc->children[c];
+        for (int m = 0; B->slot[c] < 0 && hold[c] >= 0 && m < ch->navoid; m++)
+            if (B->slot[ch->avoid[m]] < 0 && hold[ch->avoid[m]] == hold[c])
+                B->infeasible = 1;
+    }
+}
+
+/* x[c,p] + x[d,p] <= 1 for every avoid pair and shared placement (in a
+ * neighbourhood, pairs of free children: a held one closed the arc). */
 static void build_avoid(builder *B)
 {
     const pm_scenario *sc = B->sc;
     const pm_arcs *a = B->arcs;
-    for (int c = 0; c < sc->nchildren && !B->oom; c++) {
+    for (int k = 0; k < nbuilt(B) && !B->oom; k++) {
+        int c = built(B, k);
         const pm_child_rec *ch = &sc->children[c];
-        for (int k = 0; k < ch->navoid; k++) {
-            int d = ch->avoid[k];
-            if (d <= c)
+        for (int m = 0; m < ch->navoid; m++) {
+            int d = ch->avoid[m];
+            if (d <= c || B->slot[d] < 0)
                 continue;
             /* both arc lists are sorted by placement: merge them */
             int i = a->start[c], j = a->start[d];
@@ -261,10 +394,10 @@ static void build_avoid(builder *B)
                 } else if (a->place[i] > a->place[j]) {
                     j++;
                 } else {
-                    if (B->xcol[i] && B->xcol[j]) {
+                    if (xcol(B, c, i) && xcol(B, d, j)) {
                         int r = add_row(B, 1);
-                        add_nz(B, r, B->xcol[i], 1);
-                        add_nz(B, r, B->xcol[j], 1);
+                        add_nz(B, r, xcol(B, c, i), 1);
+                        add_nz(B, r, xcol(B, d, j), 1);
                     }
                     i++, j++;
                 }
@@ -275,6 +408,7 @@ static void build_avoid(builder *B)
 
 void pm_builder_free(builder *B)
 {
+    free(B->slot);
     free(B->xcol);
     free(B->kind);
     free(B->ca);
@@ -288,19 +422,40 @@ void pm_builder_free(builder *B)
     free(B->ar);
 }
 
+/* slot[c]: every child's arcs in place (arc i at i), or a neighbourhood's
+ * free children's one after another.  Returns the number of slots. */
+static size_t assign_slots(builder *B)
+{
+    const pm_arcs *a = B->arcs;
+    size_t n = 0;
+    for (int c = 0; c < B->sc->nchildren; c++)
+        B->slot[c] = B->sub ? -1 : a->start[c];
+    if (!B->sub)
+        return (size_t)a->count;
+    for (int k = 0; k < B->sub->nfree; k++) {
+        int c = B->sub->free[k];
+        B->slot[c] = (int)n;
+        n += (size_t)(a->start[c + 1] - a->start[c]);
+    }
+    return n;
+}
+
 pm_status pm_builder_build(builder *B, const pm_scenario *sc,
                            const pm_arcs *arcs, const unsigned char *keep,
-                           const unsigned char *fixed)
+                           const pm_subproblem *sub)
 {
     memset(B, 0, sizeof *B);
     B->sc = sc;
     B->arcs = arcs;
     B->keep = keep;
-    B->fixed = fixed;
-    B->xcol = calloc((size_t)arcs->count + 1, sizeof(int));
-    int *wlist = malloc(((size_t)arcs->count + 1) * 2 * sizeof(int));
+    B->sub = sub;
+    B->constant = sc->policy.unmatched_week * sc->nchildren;
+    B->slot = malloc(((size_t)sc->nchildren + 1) * sizeof(int));
+    size_t nslots = B->slot ? assign_slots(B) : 0;
+    B->xcol = calloc(nslots + 1, sizeof(int));
+    int *wlist = malloc((nslots + 1) * 2 * sizeof(int));
     int nw = 0;
-    if (!B->xcol || !wlist)
+    if (!B->slot || !B->xcol || !wlist)
         B->oom = 1;
     if (!B->oom)
         build_x(B);
@@ -310,7 +465,8 @@ pm_status pm_builder_build(builder *B, const pm_scenario *sc,
         build_capacity(B, wlist, nw);
     if (!B->oom)
         build_avoid(B);
+    if (!B->oom && sub)
+        held_avoiders(B);
     free(wlist);
     return B->oom ? PM_ERR_NOMEM : PM_OK;
 }
-

@@ -28,15 +28,32 @@
 
 enum col_kind { COL_X, COL_Y, COL_S, COL_W };
 
+/* Part of the problem (a neighbourhood of the large-neighbourhood
+ * search, the LP-guided search's fractional children): the children in
+ * free (ascending) are placed again, over their arcs to the placements in
+ * open (NULL: all) and the arcs to hold[c]; every other child stays at
+ * hold[c] (a placement or -1) and enters the programme only as what it
+ * takes (capacity, and places its avoid pairs rule out) and what it costs
+ * (the objective's constant).  A sibling group is wholly free or wholly
+ * held.  A region of 1.35 million arcs has neighbourhoods of a few
+ * hundred: built this way, one costs its own size, not the estate's. */
+typedef struct pm_subproblem {
+    const int *free;
+    int nfree;
+    const unsigned char *open; /* nplacements flags, or NULL */
+    const int *hold;           /* every child's placement, or -1 */
+} pm_subproblem;
+
 typedef struct builder {
     const pm_scenario *sc;
     const pm_arcs *arcs;
     const unsigned char *keep; /* arcs allowed (NULL: all) */
-    const unsigned char *fixed; /* children held where they are (NULL: none) */
+    const pm_subproblem *sub;  /* a neighbourhood (NULL: every child) */
+    int *slot;        /* child -> offset of its first arc in xcol; -1 held */
     int *xcol;        /* arc -> column, 0 when the arc is dropped */
     int ncols, colcap;
     unsigned char *kind;
-    int *ca, *cb;     /* X: arc, -; Y/W: group, placement; S: group, - */
+    int *ca, *cb;     /* X: arc, child; Y/W: group, placement; S: group, - */
     double *cost;
     double *lb, *ub;
     int nrows, rowcap;
@@ -44,17 +61,20 @@ typedef struct builder {
     int nnz, nzcap;
     int *ia, *ja;
     double *ar;
+    double constant;  /* the objective's: U * |children|, plus the held
+                         children's costs in part of the problem */
+    int infeasible;   /* part of the problem whose held children break a
+                         row that none of its columns is in (at capacity, or
+                         avoiders together): no programme can mend that */
     int oom;
 } builder;
 
-/* Builds the formulation over the arcs in keep (NULL: all).  A child
- * marked in fixed (NULL: none) has its arcs' x fixed to 1 and no row of its
- * own: with keep holding only its incumbent arc, it stays where it is (the
- * neighbourhood search).  PM_ERR_NOMEM when memory runs out (B is then
- * still safe to free). */
+/* Builds the formulation over the arcs in keep (NULL: all) for every
+ * child, or for part of the problem (sub not NULL).
+ * PM_ERR_NOMEM when memory runs out (B is then still safe to free). */
 pm_status pm_builder_build(builder *B, const pm_scenario *sc,
                            const pm_arcs *arcs, const unsigned char *keep,
-                           const unsigned char *fixed);
+                           const pm_subproblem *sub);
 void pm_builder_free(builder *B);
 
 #endif

@@ -389,11 +389,13 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     return 1;
 }
 
+/* The assignment in GLPK's integer solution; the held children of part of
+ * the problem where they were held. */
 static void extract(const solve_ctx *X, int *assign)
 {
     const builder *B = &X->B;
     for (int c = 0; c < B->sc->nchildren; c++)
-        assign[c] = -1;
+        assign[c] = B->sub && B->slot[c] < 0 ? B->sub->hold[c] : -1;
     for (int j = 1; j <= B->ncols; j++)
         if (B->kind[j] == COL_X && glp_mip_col_val(X->lp, j) > 0.5)
             assign[B->cb[j]] = B->arcs->place[B->ca[j]];
@@ -566,11 +568,62 @@ static pm_status offer_start(const pm_scenario *sc, const pm_arcs *arcs,
     return st;
 }
 
-/* One branch-and-bound search over the arcs in keep, starting from the
- * assignment in best (feasible, objective *best_obj) and improving it in
- * place.  Returns 1 when the search proved its answer optimal over keep. */
+/* For tests (tuning lns 2): the answer of a search over part of the
+ * problem breaks no constraint of the whole, and GLPK's objective, held
+ * children's constant included, is the model's (no less when the search
+ * stopped early: a y column may then be 1 where no sibling is).  A wrong
+ * residual row or constant would show here first; abort, so that no test
+ * can pass over it. */
+static void check_part(const solve_ctx *X, const pm_scenario *sc,
+                       const int *found, int proven)
+{
+    char msg[256] = "feasible";
+    double got = glp_mip_obj_val(X->lp), want = objective_of(sc, found);
+    double tol = 1e-6 * fmax(1, fabs(want));
+    int broken = pm_check_assignment(sc, found, msg, (int)sizeof msg);
+    if (broken || (proven ? fabs(got - want) > tol : got < want - tol)) {
+        fprintf(stderr, "placematch: a search over part of the problem "
+                "broke the model: %s; objective %.9f, the model's %.9f\n",
+                msg, got, want);
+        abort();
+    }
+}
+
+/* Whether best is a solution of what B holds: a part of the problem
+ * holding its children elsewhere (the LP-guided search holds them where
+ * the LP has them) cannot start from it.  GLPK takes a start on trust. */
+static int holds_best(const builder *B, const int *best)
+{
+    for (int c = 0; B->sub && c < B->sc->nchildren; c++)
+        if (B->slot[c] < 0 && B->sub->hold[c] != best[c])
+            return 0;
+    return 1;
+}
+
+/* The arcs a search builds from: keep's (NULL: all), of the free
+ * children only when it searches part of the problem (formulation.h). */
+static int search_arcs(const pm_arcs *arcs, const unsigned char *keep,
+                       const pm_subproblem *sub)
+{
+    if (!sub)
+        return keep ? count_mask(keep, arcs->count) : arcs->count;
+    int k = 0;
+    for (int f = 0; f < sub->nfree; f++) {
+        int c = sub->free[f];
+        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
+            k += (!keep || keep[i]) &&
+                 (!sub->open || sub->open[arcs->place[i]] ||
+                  sub->hold[c] == arcs->place[i]);
+    }
+    return k;
+}
+
+/* One branch-and-bound search over the arcs in keep (and over part of the
+ * problem when sub is not NULL), starting from the assignment in best
+ * (feasible, objective *best_obj) and improving it in place.  Returns 1
+ * when the search proved its answer optimal over what it searched. */
 static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
-                  const unsigned char *keep, const unsigned char *fixed,
+                  const unsigned char *keep, const pm_subproblem *sub,
                   int *best, double *best_obj, int *have_best,
                   pm_model_result *out, double t0)
 {
@@ -581,7 +634,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
      * estate) would overrun the limit before GLPK could notice. */
     if ((X->opts->time_limit > 0 || X->phase_limit > 0) && ms_left(X, t0) <= 1)
         return 0;
-    X->setup_arcs = keep ? count_mask(keep, arcs->count) : arcs->count;
+    X->setup_arcs = search_arcs(arcs, keep, sub);
     if (!setup_fits(X, X->setup_arcs, t0, 1))
         return 0;
     X->setup_start = pm_clock_seconds();
@@ -593,12 +646,13 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         glp_delete_prob(X->lp);
         X->lp = NULL;
     }
-    if (pm_builder_build(&X->B, sc, arcs, keep, fixed) != PM_OK)
+    if (pm_builder_build(&X->B, sc, arcs, keep, sub) != PM_OK)
         return -1;
-    if (*have_best && !(X->start = start_vector(&X->B, best)))
+    if (*have_best && holds_best(&X->B, best) &&
+        !(X->start = start_vector(&X->B, best)))
         return -1;
-    if (X->B.ncols == 0 && fixed)
-        return 0; /* an empty neighbourhood: nothing to improve */
+    if (sub && (X->B.ncols == 0 || X->B.infeasible))
+        return 0; /* an empty neighbourhood, or a hold that breaks the model */
     if (X->B.ncols == 0) { /* nobody can be placed */
         for (int c = 0; c < sc->nchildren; c++)
             best[c] = -1;
@@ -607,7 +661,7 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         out->status = PM_SOL_OPTIMAL;
         return 1;
     }
-    load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+    load_problem(X, X->B.constant);
     pm_solution before = out->status;
     out->status = PM_SOL_NONE;
     int got = run_glpk(X, out, t0);
@@ -620,6 +674,8 @@ static int search(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         if (!found)
             return -1;
         extract(X, found);
+        if (sub && X->tune.lns == 2)
+            check_part(X, sc, found, proven);
         offer(sc, found, best, best_obj, have_best);
         free(found);
     }
@@ -657,9 +713,10 @@ static int mask_subset(const unsigned char *a, const unsigned char *b, int n)
 #define LNS_SUB_SECONDS 1.0
 
 typedef struct lns_state {
-    unsigned char *keep, *fixed, *open;
-    int *seeds;
+    unsigned char *freed, *open;
+    int *free, *seeds;
     double *seed_key;
+    pm_subproblem sub;
 } lns_state;
 
 /* Seeds in order of how much dearer their current arc is than the
@@ -693,6 +750,7 @@ static void neighbourhood(const pm_scenario *sc, const pm_arcs *arcs,
 {
     int n = sc->nchildren, freed = 0;
     memset(L->open, 0, (size_t)sc->nplacements + 1);
+    memset(L->freed, 0, (size_t)n + 1);
     if (best[seed] >= 0)
         L->open[best[seed]] = 1;
     for (int k = 0; k < places; k++) { /* the cheapest by delta */
@@ -705,26 +763,27 @@ static void neighbourhood(const pm_scenario *sc, const pm_arcs *arcs,
             break;
         L->open[arcs->place[pick]] = 1;
     }
-    for (int c = 0; c < n; c++)
-        L->fixed[c] = 1;
     for (int c = 0; c < n && freed < LNS_CHILDREN; c++) {
         if (c != seed && (best[c] < 0 || !L->open[best[c]]))
             continue;
         int g = sc->children[c].group;
         if (g < 0) {
-            freed += L->fixed[c];
-            L->fixed[c] = 0;
+            freed += !L->freed[c];
+            L->freed[c] = 1;
             continue;
         }
         for (int k = sc->group_start[g]; k < sc->group_start[g + 1]; k++) {
-            freed += L->fixed[sc->group_member[k]];
-            L->fixed[sc->group_member[k]] = 0;
+            freed += !L->freed[sc->group_member[k]];
+            L->freed[sc->group_member[k]] = 1;
         }
     }
+    L->sub.nfree = 0;
     for (int c = 0; c < n; c++)
-        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
-            L->keep[i] = arcs->place[i] == best[c] ||
-                         (!L->fixed[c] && L->open[arcs->place[i]]);
+        if (L->freed[c])
+            L->free[L->sub.nfree++] = c;
+    L->sub.free = L->free;
+    L->sub.open = L->open;
+    L->sub.hold = best;
 }
 
 /* Re-optimises one neighbourhood after another until the time is up.
@@ -737,27 +796,27 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                     pm_model_result *out, double t0, double until, int widen)
 {
     int n = sc->nchildren, have = 1, rounds = 0, improved = 0, quiet = 0;
-    lns_state L = {malloc((size_t)arcs->count + 1), malloc((size_t)n + 1),
-                   malloc((size_t)sc->nplacements + 1),
+    lns_state L = {malloc((size_t)n + 1), malloc((size_t)sc->nplacements + 1),
                    malloc(((size_t)n + 1) * sizeof(int)),
-                   malloc(((size_t)n + 1) * sizeof(double))};
-    own(X, L.keep);
-    own(X, L.fixed);
+                   malloc(((size_t)n + 1) * sizeof(int)),
+                   malloc(((size_t)n + 1) * sizeof(double)), {0}};
+    own(X, L.freed);
     own(X, L.open);
+    own(X, L.free);
     own(X, L.seeds);
     own(X, L.seed_key);
-    if (L.keep && L.fixed && L.open && L.seeds && L.seed_key) {
+    if (L.freed && L.open && L.free && L.seeds && L.seed_key) {
         order_seeds(arcs, lg, best, &L, n);
         pm_solution saved = out->status;
         /* passes over every seed, each with wider neighbourhoods */
         for (int r = 0; r < LNS_PASSES * n && pm_clock_seconds() - t0 < until; r++) {
             if (X->watch.interrupted || gap_met(X, *best_obj, X->lg.bound))
                 break;
-            int places = LNS_PLACES << (r / n);
+            int places = (X->tune.lns == 2 ? 1 : LNS_PLACES) << (r / n);
             neighbourhood(sc, arcs, lg, best, L.seeds[r % n], places, &L);
             X->phase_limit = fmin(until, pm_clock_seconds() - t0 + LNS_SUB_SECONDS);
             double before = *best_obj;
-            search(X, sc, arcs, L.keep, L.fixed, best, best_obj, &have, out, t0);
+            search(X, sc, arcs, NULL, &L.sub, best, best_obj, &have, out, t0);
             out->status = saved;
             rounds++;
             if (*best_obj < before - 1e-6 * fmax(1, fabs(before))) {
@@ -776,9 +835,9 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                     pm_clock_seconds() - t0);
         X->phase_limit = 0;
     }
-    release(X, L.keep);
-    release(X, L.fixed);
+    release(X, L.freed);
     release(X, L.open);
+    release(X, L.free);
     release(X, L.seeds);
     release(X, L.seed_key);
 }
@@ -803,7 +862,7 @@ static int relaxation_assignment(solve_ctx *X, const pm_scenario *sc,
     }
     if (pm_builder_build(&X->B, sc, arcs, keep, NULL) != PM_OK || X->B.ncols == 0)
         return 0;
-    load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+    load_problem(X, X->B.constant);
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
@@ -845,36 +904,31 @@ static void lp_guided(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                       const unsigned char *keep, int *best, double *best_obj,
                       int *have_best, pm_model_result *out, double t0)
 {
-    int n = sc->nchildren, held = 0;
+    int n = sc->nchildren, nfree = 0;
     int *lp = malloc(((size_t)n + 1) * sizeof *lp);
-    unsigned char *fixed = calloc((size_t)n + 1, 1);
-    unsigned char *sub = malloc((size_t)arcs->count + 1);
+    int *free_list = malloc(((size_t)n + 1) * sizeof *free_list);
     own(X, lp);
-    own(X, fixed);
-    own(X, sub);
-    if (!lp || !fixed || !sub || !relaxation_assignment(X, sc, arcs, keep, lp, t0))
+    own(X, free_list);
+    if (!lp || !free_list || !relaxation_assignment(X, sc, arcs, keep, lp, t0))
         goto done;
     for (int c = 0; c < n; c++) {
         int g = sc->children[c].group, ok = lp[c] != -2;
         for (int k = g >= 0 ? sc->group_start[g] : 0;
              g >= 0 && k < sc->group_start[g + 1]; k++)
             ok &= lp[sc->group_member[k]] != -2;
-        fixed[c] = (unsigned char)ok;
-        held += ok;
+        if (!ok)
+            free_list[nfree++] = c;
     }
-    for (int c = 0; c < n; c++)
-        for (int i = arcs->start[c]; i < arcs->start[c + 1]; i++)
-            sub[i] = fixed[c] ? arcs->place[i] == lp[c] : keep[i];
     if (X->opts->verbose)
         fprintf(stderr, "placematch: LP holds %d of %d children integral\n",
-                held, n);
+                n - nfree, n);
+    pm_subproblem sub = {free_list, nfree, NULL, lp};
     pm_solution saved = out->status;
-    search(X, sc, arcs, sub, fixed, best, best_obj, have_best, out, t0);
+    search(X, sc, arcs, keep, &sub, best, best_obj, have_best, out, t0);
     out->status = saved;
 done:
     release(X, lp);
-    release(X, fixed);
-    release(X, sub);
+    release(X, free_list);
 }
 
 /* A second start: the greedy steered by the Lagrangian prices. */
@@ -1365,7 +1419,7 @@ pm_status pm_model_write(const pm_scenario *sc, const pm_arcs *arcs,
         glp_error_hook(on_glpk_error, X);
         glp_term_hook(on_glpk_term, NULL);
         if (setjmp(X->jb) == 0) {
-            load_problem(X, sc->policy.unmatched_week * sc->nchildren);
+            load_problem(X, X->B.constant);
             int rc = mps ? glp_write_mps(X->lp, GLP_MPS_FILE, NULL, path)
                          : glp_write_lp(X->lp, NULL, path);
             st = rc == 0 ? PM_OK : PM_ERR_IO;

@@ -30,7 +30,10 @@ typedef struct pm_model_tuning {
                       for an incumbent                                       */
     int quick;     /* the relaxation-guided and quick searches over the
                       arcs the prices favour                                 */
-    int lns;       /* neighbourhood search on the incumbent                  */
+    int lns;       /* neighbourhood search on the incumbent; for tests, 2:
+                      one placement opened beside the seed's (most children
+                      held), and every answer of a search over part of the
+                      problem checked against MODEL.md (abort when wrong) */
     int rc_fixing; /* drop arcs that cannot beat the incumbent before the
                       exact search                                           */
     int cuts;      /* GLPK's cut generators (Gomory, MIR, cover, clique)     */

@@ -220,6 +220,34 @@ static void check_warm_starts(const oracle_instance *in, const pm_scenario *sc,
     }
 }
 
+/* Searches over part of the problem (formulation.h, pm_subproblem):
+ * the neighbourhood search opening one placement beside its seed's, so
+ * that most children are held and enter only as residual capacity,
+ * closed arcs and a constant, and the LP-guided search; with the proof
+ * off, the exact search over arcs follows.  In this mode (tuning lns 2)
+ * the solver checks every answer of such a search against MODEL.md and
+ * aborts on a wrong one; the final answer must be the optimum. */
+static void check_parts(const pm_scenario *sc, double brute, problems *pr)
+{
+    pm_model_tuning t;
+    pm_model_tuning_init(&t);
+    t.lns = 2;
+    t.prove = 0;
+    pm_model_hints h = {.tuning = &t};
+    pm_result *res = NULL;
+    if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
+        problem(pr, "pm_solve (narrow neighbourhoods) failed");
+        return;
+    }
+    if (pm_result_status(res) != PM_SOL_OPTIMAL ||
+        !close_to(pm_result_objective(res), brute))
+        problem(pr, "narrow neighbourhoods, then the search over arcs: "
+                "status %s, objective %.9f, brute force %.9f",
+                pm_solution_name(pm_result_status(res)),
+                pm_result_objective(res), brute);
+    pm_result_free(res);
+}
+
 /* The proof over the master's columns (solver/prove.c) on its own: with
  * the quick, neighbourhood and master-IP searches off, the exact phase
  * starts from the priced greedy, so its enumeration has a real gap to
@@ -490,6 +518,7 @@ static int run_instance(int idx, uint64_t seed, stats *st, int *printed)
             check_feasible_result(in, sc, res, brute, solver_assign, &pr);
             check_warm_starts(in, sc, brute, brute_assign, seed, &pr);
             check_proof(sc, brute, idx, &pr);
+            check_parts(sc, brute, &pr);
         }
         else
             check_infeasible_result(in, sc, res, &pr);
