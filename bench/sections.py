@@ -6,12 +6,14 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
-TAGS = ("techniques-before", "techniques", "warm-start", "throughput",
-        "thread-scaling")
+TAGS = ("techniques-before", "techniques", "techniques-region", "warm-start",
+        "throughput", "thread-scaling")
 
 
 def markers(tag):
-    return "<!-- " + tag, "<!-- /" + tag + " -->"
+    # "tag:" so that one tag is never taken for another it begins
+    # ("techniques" and "techniques-region")
+    return "<!-- " + tag + ":", "<!-- /" + tag + " -->"
 
 
 def kept_sections(text):

@@ -5,7 +5,12 @@ all techniques on, then with each one turned off in turn (pmbench solve
 bench/RESULTS.md (between its markers, which bench/report.py keeps).
 
     bench/techniques.py [--limit 20] [--sizes 300,600,1000,3000] [--seed 1]
-                        [--build build-bench]
+                        [--build build-bench] [--no-bundled]
+                        [--section techniques|techniques-region]
+
+A region needs a longer limit than the boroughs (its column generation
+alone takes 20-24 s): run it on its own into the second section, e.g.
+`--limit 60 --sizes 3000 --no-bundled --section techniques-region`.
 
 Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
@@ -39,6 +44,9 @@ ap.add_argument("--limit", default="20")
 ap.add_argument("--sizes", default="300,600,1000,3000")
 ap.add_argument("--seed", default="1")
 ap.add_argument("--build", default="build-bench")
+ap.add_argument("--no-bundled", action="store_true")
+ap.add_argument("--section", default="techniques",
+                choices=["techniques", "techniques-region"])
 a = ap.parse_args()
 os.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 pm = os.path.join(a.build, "placematch")
@@ -46,7 +54,7 @@ pmbench = os.path.join(a.build, "bench", "pmbench")
 work = os.path.join(a.build, "work", "techniques")
 os.makedirs(work, exist_ok=True)
 
-instances = [("bundled (587)", "examples/stockton-2023.json", None)]
+instances = [] if a.no_bundled else [("bundled (587)", "examples/stockton-2023.json", None)]
 for n in a.sizes.split(","):
     prof = "regional" if int(n) >= 3000 else "stockton-2023"
     path = os.path.join(work, f"{prof}-n{n}-s{a.seed}.json")
@@ -76,8 +84,9 @@ head = sections.commit()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
                        capture_output=True, text=True).stdout.strip()
 load = os.getloadavg()
-L = ["<!-- techniques: written by bench/techniques.py -->",
-     "## Techniques",
+L = [f"<!-- {a.section}: written by bench/techniques.py -->",
+     "## Techniques" if a.section == "techniques"
+     else f"## Techniques at {a.sizes} children ({a.limit} s)",
      "",
      f"Each instance solved by `pmbench solve` (pm_solve in process) with a {a.limit} s "
      "limit, first with every technique on, then with one turned off.  One run each "
@@ -99,8 +108,8 @@ for label, name, r, best in rows:
     L.append(f"| {label} | {'without ' + name if name != 'all on' else name} | {r['status']} | "
              f"{obj:,.0f} | {100 * (obj - best) / best:+.2f}% | {100 * r['gap']:.2f}% | "
              f"{100 * rg:.2f}% | {r['nodes']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} |")
-L += ["", "Commands:", "", "```"] + cmds + ["```", "<!-- /techniques -->"]
+L += ["", "Commands:", "", "```"] + cmds + ["```", f"<!-- /{a.section} -->"]
 block = "\n".join(L) + "\n"
 
-sections.write_section("techniques", block)
+sections.write_section(a.section, block)
 print(block)
