@@ -42,17 +42,21 @@
  * at 600 children 2,000 steps took 1.5 s and the generation converged as
  * fast from 50 */
 #define LAGRANGE_ITERATIONS_CG 300
-/* The proof over the master's columns (prove.h) runs first when the
- * columns that can beat the quick search's answer number at most
+/* The first search (first_search) runs only when the columns that can
+ * beat the neighbourhood search's answer number at most
  * PROVE_FIRST_COLUMNS (600 children: 50,000-80,000, the root LP 1-3 s; at
- * 1,000 children 180,000 and 14 s): otherwise after the neighbourhood
- * search, whose better incumbent leaves fewer. */
+ * 1,000 children 180,000 and 14 s, where its 15% stopped at its root
+ * having found nothing).  The proof after it takes up to prove.c's
+ * 400,000, restricted to a smaller gap where the whole would not fit
+ * (1,000 children: it used to wait, skipped, until the neighbourhood
+ * search had run to 60% of the limit, and kept a gap of 290; run at
+ * once, it keeps 520 and the bound rises by as much). */
 #define PROVE_FIRST_COLUMNS 120000
-/* ... and when the time left covers PROVE_FIRST_ROOM times its root LP's
- * expected time (prove.c): its cut rounds take 1-10 times the LP (600
- * children), and under a short limit (the commissioning mixes' seconds)
- * the quick and neighbourhood searches are worth more.  After them,
- * PROVE_ROOM. */
+/* The proof runs when the time left covers PROVE_FIRST_ROOM times its
+ * root LP's expected time (prove.c): its cut rounds take 1-10 times the
+ * LP (600 children), and under a short limit (the commissioning mixes'
+ * seconds) the quick and neighbourhood searches are worth more.  After
+ * them, PROVE_ROOM. */
 #define PROVE_FIRST_ROOM 6.0
 /* Before the first proof the neighbourhood search improves the
  * relaxation-guided search's answer (0.3-0.5% above the optimum at 600
@@ -1056,6 +1060,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
+    /* the first search (keep) runs for an incumbent, not for its bound */
+    P->stop_at_cap = !(keep > 0);
     if (X->tune.restart != 1)
         P->restart_share = X->tune.restart ? 1 : 0;
     P->restart_rounds = X->tune.restart != 2;
@@ -1214,8 +1220,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                    : PM_PROVE_SKIPPED;
             if (pv != PM_PROVE_DONE && pv != -2)
                 pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
-                                     PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM,
-                                     0, 0, &full_bound);
+                                     0, PROVE_FIRST_ROOM, 1, 0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */

@@ -48,6 +48,8 @@ void pm_prove_init(pm_prove *P)
     P->restart_share = RESTART_SHARE;
     P->restart_rounds = 1;
     P->bound = P->root_value = NAN;
+    P->cap = INFINITY;
+    P->stop_at_cap = 1;
     P->start_obj = INFINITY;
     P->first_added = INT_MAX;
 }
@@ -938,7 +940,17 @@ static void search_cb(glp_tree *T, void *info)
 {
     pm_prove *P = info;
     pm_restart_cb(T, &P->rs);
-    pm_ios_cb(&P->ios, T, pm_restart_stopped(&P->rs));
+    int stopped = pm_restart_stopped(&P->rs);
+    /* A restricted programme bounds the model by no more than L + g
+     * (P->cap): once its tree's bound is past that, no solution within
+     * the gap is left, and the time is worth more to the neighbourhood
+     * search than to finding one beyond it here (1,000 children: the
+     * bound reached the cap with 20 s of the attempt left). */
+    if (!stopped && P->stop_at_cap && P->watch.bound > P->cap + P->keep_tol) {
+        glp_ios_terminate(T);
+        stopped = 1;
+    }
+    pm_ios_cb(&P->ios, T, stopped);
 }
 
 /* One branch and bound over cur (its LP solved), from the best solution
@@ -1187,6 +1199,8 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     } else if (P->keep_share > 0 && restrict_gap(P, cg, left) < 0) {
         return PM_ERR_NOMEM;
     }
+    if (P->gap_kept < P->gap_in)
+        P->cap = L + P->gap_kept;
     if (!incumbent_columns(P, cg, sc, arcs, incumbent))
         return PM_ERR_NOMEM;
     int b = build_ip(P, cg, sc, arcs);

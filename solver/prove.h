@@ -58,6 +58,9 @@ typedef struct pm_prove {
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     int restrict_ok;  /* where the whole would not fit: a restricted
                          programme (gap_kept) rather than none           */
+    int stop_at_cap;  /* a restricted programme stops once its bound is
+                         past L + gap_kept, for the bound is then capped
+                         (default on; off where it runs for an incumbent) */
     double keep_share; /* for tests: restrict to this share of the
                          enumerated columns even where the whole fits   */
     double restart_share; /* restart the branch and bound over a smaller
@@ -75,6 +78,8 @@ typedef struct pm_prove {
                          would not fit the time (restricted: a proof only
                          when the optimum lies within it)               */
     double keep_tol;  /* the slack a kept column may exceed it by        */
+    double cap;       /* L + gap_kept for a restricted programme (else
+                         infinite)                                       */
     long columns;     /* columns enumerated (the master's included)      */
     double root_seconds; /* the programme's root LP                     */
     double root_value;   /* and its value (NaN: not solved)             */
