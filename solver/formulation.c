@@ -253,21 +253,20 @@ static void build_group(builder *B, int g, member_arc **buf, int *cap,
     }
 }
 
-/* Splits and sibling-only unlocking, group by group (in a neighbourhood,
- * the free groups, each when its first member comes).  wlist receives
- * (placement, w column) pairs. */
+/* Splits and sibling-only unlocking, group by group: every group, or in
+ * part of the problem the free ones, each when its first member comes
+ * (scenario.c numbers groups in the order their first members come, so
+ * this is group order).  wlist receives (placement, w column) pairs. */
 static void build_groups(builder *B, int *wlist, int *nw)
 {
     const pm_scenario *sc = B->sc;
     member_arc *buf = NULL;
     int cap = 0;
-    for (int k = 0; k < (B->sub ? nbuilt(B) : sc->ngroups) && !B->oom; k++) {
-        int c = B->sub ? built(B, k) : -1;
-        int g = B->sub ? sc->children[c].group : k;
-        if (g < 0 || pm_group_size(sc, g) < 2 ||
-            (B->sub && sc->group_member[sc->group_start[g]] != c))
-            continue;
-        build_group(B, g, &buf, &cap, wlist, nw);
+    for (int k = 0; k < nbuilt(B) && !B->oom; k++) {
+        int c = built(B, k), g = sc->children[c].group;
+        if (g >= 0 && pm_group_size(sc, g) >= 2 &&
+            sc->group_member[sc->group_start[g]] == c)
+            build_group(B, g, &buf, &cap, wlist, nw);
     }
     free(buf);
 }

@@ -1199,7 +1199,7 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     } else if (P->keep_share > 0 && restrict_gap(P, cg, left) < 0) {
         return PM_ERR_NOMEM;
     }
-    if (P->gap_kept < P->gap_in)
+    if (P->gap_kept < P->gap_in) /* what a restricted programme can bound */
         P->cap = L + P->gap_kept;
     if (!incumbent_columns(P, cg, sc, arcs, incumbent))
         return PM_ERR_NOMEM;
@@ -1216,13 +1216,9 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         read_assignment(P, cg, sc, assign);
         *found = 1;
     }
-    double cap = INFINITY; /* what a restricted programme can bound */
-    if (P->gap_kept < P->gap_in) {
-        cap = L + P->gap_kept;
-        if (done && P->start_obj > cap) {
-            done = 0; /* its optimum: better ones may lie beyond the gap */
-            P->bound = cap;
-        }
+    if (done && P->start_obj > P->cap) {
+        done = 0; /* its optimum: better ones may lie beyond the gap */
+        P->bound = P->cap;
     }
     if (done) {
         *outcome = PM_PROVE_DONE;
@@ -1231,7 +1227,8 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         P->bound = *found ? P->start_obj : ub;
     } else {
         *outcome = PM_PROVE_OPEN;
-        P->bound = isnan(P->bound) ? L : fmax(L, fmin(fmin(P->bound, ub), cap));
+        P->bound = isnan(P->bound) ? L
+                                   : fmax(L, fmin(fmin(P->bound, ub), P->cap));
     }
     return PM_OK;
 }
