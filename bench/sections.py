@@ -6,8 +6,8 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
-TAGS = ("techniques-before", "techniques", "techniques-region", "warm-start",
-        "throughput", "thread-scaling")
+TAGS = ("techniques-before", "techniques", "techniques-region", "ab-runs",
+        "warm-start", "throughput", "thread-scaling")
 
 
 def markers(tag):
