@@ -240,6 +240,43 @@ static void test_same_rows(void **state)
     glp_free_env();
 }
 
+/* The branching's dual ratio test against glp_dual_rtest, both ways, on
+ * every tableau row of random LPs. */
+static void test_same_ratio_tests(void **state)
+{
+    (void)state;
+    glp_term_out(GLP_OFF);
+    unsigned s = 11;
+    long tests = 0, pivots = 0;
+    for (int t = 0; t < 200; t++) {
+        instance I = random_instance(&s, 5, 60, 2, 25);
+        pm_tableau Tb;
+        pm_branch B = {0};
+        assert_true(pm_tableau_init(&Tb, I.n));
+        if (solve_lp(I.P)) {
+            assert_true(pm_branch_read(&B, &Tb, I.P));
+            for (int j = 1; j <= I.n; j++) {
+                if (glp_get_col_stat(I.P, j) != GLP_BS)
+                    continue;
+                int len = pm_tableau_eval(&Tb, I.P, j, B.ind, B.val);
+                for (int dir = -1; dir <= 1; dir += 2) {
+                    int theirs = glp_dual_rtest(I.P, len, B.ind, B.val, dir,
+                                                1e-9);
+                    assert_int_equal(pm_branch_rtest(&B, &Tb, len, dir),
+                                     theirs);
+                    tests++;
+                    pivots += theirs != 0;
+                }
+            }
+        }
+        pm_branch_free(&B);
+        pm_tableau_free(&Tb);
+        instance_free(&I);
+    }
+    assert_true(tests > 1000 && pivots > 500);
+    glp_free_env();
+}
+
 typedef struct search {
     pm_gomory *G; /* NULL: GLPK's own cuts */
     pm_branch *B; /* NULL: GLPK's own branching */
@@ -350,6 +387,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_cuts),
         cmocka_unit_test(test_same_rows),
+        cmocka_unit_test(test_same_ratio_tests),
         cmocka_unit_test(test_same_search_cuts),
         cmocka_unit_test(test_same_search_branching),
         cmocka_unit_test(test_same_search_both),
