@@ -119,13 +119,17 @@ static int held_avoider(const builder *B, int c, int i)
 /* In part of the problem, arc i of child c is open when it leads to an
  * open placement or to hold[c], and no held child that c must avoid is
  * there. */
+int pm_subproblem_opens(const pm_subproblem *sub, const pm_arcs *arcs, int c,
+                        int i)
+{
+    int p = arcs->place[i];
+    return !sub->open || sub->open[p] || sub->hold[c] == p;
+}
+
 static int arc_open(const builder *B, int c, int i)
 {
-    const pm_subproblem *sub = B->sub;
-    int p = B->arcs->place[i];
-    if (sub->open && !sub->open[p] && sub->hold[c] != p)
-        return 0;
-    return !held_avoider(B, c, i);
+    return pm_subproblem_opens(B->sub, B->arcs, c, i) &&
+           !held_avoider(B, c, i);
 }
 
 /* An arc with a >= U is never better than leaving the child unmatched,

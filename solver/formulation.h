@@ -44,6 +44,12 @@ typedef struct pm_subproblem {
     const int *hold;           /* every child's placement, or -1 */
 } pm_subproblem;
 
+/* Whether free child c's arc i goes where sub lets it: an open placement
+ * or its own hold.  (The builder also closes arcs to where a child c must
+ * avoid is held; a search's estimate of its size leaves that out.) */
+int pm_subproblem_opens(const pm_subproblem *sub, const pm_arcs *arcs, int c,
+                        int i);
+
 typedef struct builder {
     const pm_scenario *sc;
     const pm_arcs *arcs;
