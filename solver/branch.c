@@ -49,11 +49,11 @@ static int status(const pm_tableau *Tb, int k)
 /* GLPK's reads the statuses and reduced costs through glp_get_col_stat
  * and glp_get_col_dual for every entry of every row: 14% of a 600-child
  * proof of many nodes (perf).  The same arithmetic over values read once
- * per branching. */
+ * per branching (a minimisation, so GLPK's obj * cost is the cost). */
 int pm_branch_rtest(const pm_branch *B, const pm_tableau *Tb, int len,
                     int dir)
 {
-    const double obj = +1.0, eps = RTEST_TOL;
+    const double eps = RTEST_TOL;
     int piv = 0;
     double teta = DBL_MAX, big = 0.0;
     for (int t = 1; t <= len; t++) {
@@ -63,11 +63,11 @@ int pm_branch_rtest(const pm_branch *B, const pm_tableau *Tb, int len,
         if (stat == GLP_NL) {
             if (alfa < +eps)
                 continue;
-            temp = (obj * cost) / alfa;
+            temp = cost / alfa;
         } else if (stat == GLP_NU) {
             if (alfa > -eps)
                 continue;
-            temp = (obj * cost) / alfa;
+            temp = cost / alfa;
         } else if (stat == GLP_NF) {
             if (-eps < alfa && alfa < +eps)
                 continue;

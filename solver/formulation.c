@@ -116,9 +116,6 @@ static int held_avoider(const builder *B, int c, int i)
     return 0;
 }
 
-/* In part of the problem, arc i of child c is open when it leads to an
- * open placement or to hold[c], and no held child that c must avoid is
- * there. */
 int pm_subproblem_opens(const pm_subproblem *sub, const pm_arcs *arcs, int c,
                         int i)
 {
@@ -126,6 +123,9 @@ int pm_subproblem_opens(const pm_subproblem *sub, const pm_arcs *arcs, int c,
     return !sub->open || sub->open[p] || sub->hold[c] == p;
 }
 
+/* In part of the problem, arc i of child c is open when it leads to an
+ * open placement or to hold[c], and no held child that c must avoid is
+ * there. */
 static int arc_open(const builder *B, int c, int i)
 {
     return pm_subproblem_opens(B->sub, B->arcs, c, i) &&
