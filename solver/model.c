@@ -42,16 +42,6 @@
  * at 600 children 2,000 steps took 1.5 s and the generation converged as
  * fast from 50 */
 #define LAGRANGE_ITERATIONS_CG 300
-/* The first search (first_search) runs only when the columns that can
- * beat the neighbourhood search's answer number at most
- * PROVE_FIRST_COLUMNS (600 children: 50,000-80,000, the root LP 1-3 s; at
- * 1,000 children 180,000 and 14 s, where its 15% stopped at its root
- * having found nothing).  The proof after it takes up to prove.c's
- * 400,000, restricted to a smaller gap where the whole would not fit
- * (1,000 children: it used to wait, skipped, until the neighbourhood
- * search had run to 60% of the limit, and kept a gap of 290; run at
- * once, it keeps 520 and the bound rises by as much). */
-#define PROVE_FIRST_COLUMNS 120000
 /* The proof runs when the time left covers PROVE_FIRST_ROOM times its
  * root LP's expected time (prove.c): its cut rounds take 1-10 times the
  * LP (600 children), and under a short limit (the commissioning mixes'
@@ -75,11 +65,19 @@
  * still runs */
 #define PROVE_LIKELY_LIMIT 30.0
 /* Before the proof, the same programme restricted to the FIRST_KEEP share
- * of its columns of least excess (prove.c, restrict_gap) finds a better
- * incumbent within FIRST_SHARE of the time left (FIRST_SECONDS without a
- * limit): with restarts the proof's time follows its incumbent's.  It
- * proves the optimum by itself when its answer is within its gap. */
+ * of its columns of least excess (prove.c, restrict_gap), and to no more
+ * than FIRST_KEEP_MOST of them, finds a better incumbent within
+ * FIRST_SHARE of the time left (FIRST_SECONDS without a limit): with
+ * restarts the proof's time follows its incumbent's.  It proves the
+ * optimum by itself when its answer is within its gap.  600 children
+ * enumerate 50,000-80,000 columns and households, and 15% of them (under
+ * the cap) found answers within 0.07% of the optimum in 0.5-2.3 s; 1,000
+ * children enumerate 180,000, where 15% took 14 s to its root and found
+ * nothing (it used to be skipped there: above 120,000), and 12,000 (7%)
+ * find in 2-4 s answers 0.1-0.14% below where the neighbourhood search
+ * levels off (seed 1: 787,500 against 788,630). */
 #define FIRST_KEEP 0.15
+#define FIRST_KEEP_MOST 12000
 #define FIRST_SHARE 0.1
 #define FIRST_SECONDS 5.0
 /* the least room prove.c allows: its root LP and its margin */
@@ -1054,11 +1052,14 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
  * (PM_PROVE_DONE: best is optimal), -2 when memory ran out; *full_bound
  * gets its bound when it ran.  restrict_ok: where the whole programme
  * would not fit, the one over the columns within a smaller gap (prove.c,
- * restrict_gap) rather than none. */
+ * restrict_gap) rather than none.  keep, keep_most: restricted to that
+ * share of the columns and no more than that many (prove.h) all the same
+ * (0: not). */
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
                            double t0, long max_columns, double room,
-                           int restrict_ok, double keep, double *full_bound)
+                           int restrict_ok, double keep, long keep_most,
+                           double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
@@ -1071,6 +1072,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
+    P->keep_most = keep > 0 ? keep_most : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */
     P->stop_at_cap = !(keep > 0);
     if (X->tune.restart != 1)
@@ -1138,9 +1140,9 @@ static int first_search(solve_ctx *X, const pm_scenario *sc,
     double now = pm_clock_seconds() - t0;
     double left = X->opts->time_limit > 0 ? X->opts->time_limit - now : 0;
     X->phase_limit = now + (left > 0 ? FIRST_SHARE * left : FIRST_SECONDS);
-    int pv = prove_by_master(X, sc, arcs, best, best_obj, t0,
-                             PROVE_FIRST_COLUMNS, PROVE_FIRST_ROOM, 1,
-                             FIRST_KEEP, full_bound);
+    int pv = prove_by_master(X, sc, arcs, best, best_obj, t0, 0,
+                             PROVE_FIRST_ROOM, 1, FIRST_KEEP, FIRST_KEEP_MOST,
+                             full_bound);
     X->phase_limit = 0;
     return pv;
 }
@@ -1231,7 +1233,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                    : PM_PROVE_SKIPPED;
             if (pv != PM_PROVE_DONE && pv != -2)
                 pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
-                                     0, PROVE_FIRST_ROOM, 1, 0, &full_bound);
+                                     0, PROVE_FIRST_ROOM, 1, 0, 0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
@@ -1277,7 +1279,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       PROVE_ROOM, 1, 0, &full_bound)
+                                       PROVE_ROOM, 1, 0, 0, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;

@@ -56,6 +56,8 @@ typedef struct pm_model_tuning {
                       enumerated columns (those of least excess) whether
                       or not the whole would fit (0: only where it would
                       not fit the time; prove.c, restrict_gap)            */
+    long prove_keep_most; /* for tests: ... and at most this many of them
+                      (0: no cap; the first search's is FIRST_KEEP_MOST)  */
 } pm_model_tuning;
 
 /* Every technique on (the library's behaviour). */

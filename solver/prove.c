@@ -1114,9 +1114,11 @@ static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
             always++;
         else
             ex[k++] = P->hh_excess[h];
-    long most = P->keep_share > 0
-                    ? always + (long)(P->keep_share * (double)k)
-                    : columns_within(seconds / RESTRICT_ROOM);
+    long share = (long)(P->keep_share * (double)k);
+    if (P->keep_most > 0 && share > P->keep_most)
+        share = P->keep_most;
+    long most = P->keep_share > 0 ? always + share
+                                  : columns_within(seconds / RESTRICT_ROOM);
     int kept = 1;
     if (always + k > most) {
         qsort(ex, (size_t)k, sizeof *ex, cmp_double);

@@ -61,8 +61,11 @@ typedef struct pm_prove {
     int stop_at_cap;  /* a restricted programme stops once its bound is
                          past L + gap_kept, for the bound is then capped
                          (default on; off where it runs for an incumbent) */
-    double keep_share; /* for tests: restrict to this share of the
-                         enumerated columns even where the whole fits   */
+    double keep_share; /* restrict to this share of the enumerated
+                         columns of least excess even where the whole
+                         fits (the first search; tests)                 */
+    long keep_most;   /* ... and to at most this many of them (0: no
+                         cap)                                            */
     double restart_share; /* restart the branch and bound over a smaller
                          programme once an incumbent leaves at most this
                          share of its free columns (restart.h;
