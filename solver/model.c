@@ -1052,14 +1052,13 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
  * (PM_PROVE_DONE: best is optimal), -2 when memory ran out; *full_bound
  * gets its bound when it ran.  restrict_ok: where the whole programme
  * would not fit, the one over the columns within a smaller gap (prove.c,
- * restrict_gap) rather than none.  keep, keep_most: restricted to that
- * share of the columns and no more than that many (prove.h) all the same
- * (0: not). */
+ * restrict_gap) rather than none.  keep: restricted to that share of
+ * the columns (and to FIRST_KEEP_MOST of them) all the same, for the
+ * first search (0: not). */
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
                            double t0, long max_columns, double room,
-                           int restrict_ok, double keep, long keep_most,
-                           double *full_bound)
+                           int restrict_ok, double keep, double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
@@ -1072,7 +1071,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
-    P->keep_most = keep > 0 ? keep_most : X->tune.prove_keep_most;
+    P->keep_most = keep > 0 ? FIRST_KEEP_MOST : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */
     P->stop_at_cap = !(keep > 0);
     if (X->tune.restart != 1)
@@ -1141,8 +1140,7 @@ static int first_search(solve_ctx *X, const pm_scenario *sc,
     double left = X->opts->time_limit > 0 ? X->opts->time_limit - now : 0;
     X->phase_limit = now + (left > 0 ? FIRST_SHARE * left : FIRST_SECONDS);
     int pv = prove_by_master(X, sc, arcs, best, best_obj, t0, 0,
-                             PROVE_FIRST_ROOM, 1, FIRST_KEEP, FIRST_KEEP_MOST,
-                             full_bound);
+                             PROVE_FIRST_ROOM, 1, FIRST_KEEP, full_bound);
     X->phase_limit = 0;
     return pv;
 }
@@ -1233,7 +1231,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                    : PM_PROVE_SKIPPED;
             if (pv != PM_PROVE_DONE && pv != -2)
                 pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
-                                     0, PROVE_FIRST_ROOM, 1, 0, 0, &full_bound);
+                                     0, PROVE_FIRST_ROOM, 1, 0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
@@ -1279,7 +1277,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       PROVE_ROOM, 1, 0, 0, &full_bound)
+                                       PROVE_ROOM, 1, 0, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;
