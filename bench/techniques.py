@@ -22,7 +22,7 @@ import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory"]
+TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory", "purge"]
 WHAT = {
     "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
@@ -37,6 +37,7 @@ WHAT = {
     "restart": "the proof's branch and bound restarted over the columns its root's reduced costs leave once the incumbent rules out half (solver/restart.c; the proof runs only under limits of 30 s or more)",
     "first": "before the proof, its programme over the 15% of its columns of least excess, for a better incumbent (solver/model.c, first_search)",
     "gomory": "GLPK's Gomory cuts and Driebeck-Tomlin branching, in the proof and the search over arcs, made by our own tableau rows (solver/tableau.c, gomory.c, branch.c, ios.c): the same search, faster (off: GLPK's own)",
+    "purge": "column generation sets the master's columns of largest reduced cost aside while it runs, once it holds 12,000 (solver/colgen.c): the same bound, fewer columns for every simplex step to price (a region only)",
 }
 
 ap = argparse.ArgumentParser()

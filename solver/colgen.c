@@ -20,6 +20,16 @@
 /* how far past its share a generation whose master has been cut may run
  * to converge again (time_left) */
 #define CUT_GRACE 1.3
+/* set_aside(): columns kept in play per master row once they reach
+ * ASIDE_AT times that (3,000 children: generation 23-26 s -> 15 s, the same
+ * bound; docs/SOLVER.md, step 3) */
+#define ASIDE_KEEP 1.5
+#define ASIDE_AT 2.0
+/* ... and never below this many: a smaller master's simplex is cheap
+ * (600 children: 0.3 s of 0.5 s), and setting aside changes which of the
+ * degenerate optimal duals the generation ends at, and with them the
+ * proof's programme (docs/SOLVER.md) */
+#define ASIDE_LEAST 12000
 
 /* MODEL.md's cost of one unit's arrangement: arcs (a pinned child's one
  * arc), unmatched members, splits.  -1 when a member's placement is not
@@ -226,6 +236,105 @@ static int seed_columns(pm_colgen *cg, const pm_scenario *sc,
             return 0;
     }
     return 1;
+}
+
+/* ---- setting columns aside ----------------------------------------- */
+
+typedef struct { double d; int j; } stale;
+
+/* Largest reduced cost first; ties by index, so the order is the same on
+ * every platform's qsort. */
+static int cmp_stale(const void *x, const void *y)
+{
+    const stale *a = x, *b = y;
+    if (a->d != b->d)
+        return a->d < b->d ? 1 : -1;
+    return (a->j > b->j) - (a->j < b->j);
+}
+
+/* Lists the columns set aside by unit (aside_start, aside_col), for
+ * take_back; 0 when memory runs out. */
+static int index_aside(pm_colgen *cg, int naside)
+{
+    free(cg->aside_col);
+    cg->aside_col = malloc(((size_t)naside + 1) * sizeof *cg->aside_col);
+    if (!cg->aside_col)
+        return 0;
+    memset(cg->aside_start, 0, ((size_t)cg->nunits + 2) * sizeof *cg->aside_start);
+    for (int j = cg->seeded; j < cg->columns; j++)
+        if (glp_get_col_type(cg->lp, j + 1) == GLP_FX)
+            cg->aside_start[cg->col_unit[j] + 2]++;
+    for (int u = 0; u < cg->nunits; u++)
+        cg->aside_start[u + 2] += cg->aside_start[u + 1];
+    for (int j = cg->seeded; j < cg->columns; j++)
+        if (glp_get_col_type(cg->lp, j + 1) == GLP_FX)
+            cg->aside_col[cg->aside_start[cg->col_unit[j] + 1]++] = j;
+    return 1;
+}
+
+/* Sets aside the columns (beyond the seeds) of largest reduced cost at
+ * the master's optimum once those in play outnumber both `at` x `keep` x
+ * rows and `least`, down to `keep` x rows (ASIDE_KEEP, ASIDE_AT,
+ * ASIDE_LEAST; tests use 0, 0 and 0: every nonbasic column of positive
+ * reduced cost, every round).  Every simplex step prices every column in
+ * play, and a region's master grew to 32,000 columns over 3,600 rows,
+ * most of them arrangements its duals had long left behind.  A column set aside is fixed at 0, which GLPK's
+ * simplex leaves out of its working LP (glp_smcp.excl); only nonbasic
+ * ones are, so the basis stays whole.  Pricing is exact: a column that
+ * prices out again is taken back (take_back), and the bound never rests
+ * on the master's columns.  The generation releases them all when it
+ * ends (release_aside), so what follows it sees every column generated,
+ * in the order generated (the proof's and the first search's programmes
+ * keep the generation's columns: with them deleted, the restricted
+ * programmes at 1,000 children lost ground).  0 when memory runs out. */
+static int set_aside(pm_colgen *cg, double keep_per_row, double at,
+                     int least)
+{
+    int rows = glp_get_num_rows(cg->lp), keep = (int)(keep_per_row * rows);
+    int play = cg->columns - cg->seeded - cg->naside;
+    if (play <= at * keep || play <= least)
+        return 1;
+    stale *s = malloc((size_t)play * sizeof *s);
+    if (!s)
+        return 0;
+    int n = 0, nout = 0;
+    for (int j = cg->seeded; j < cg->columns; j++)
+        if (glp_get_col_stat(cg->lp, j + 1) == GLP_NL)
+            s[n++] = (stale){glp_get_col_dual(cg->lp, j + 1), j};
+    qsort(s, (size_t)n, sizeof *s, cmp_stale);
+    for (; nout < n && play - nout > keep && s[nout].d > RC_EPS; nout++)
+        glp_set_col_bnds(cg->lp, s[nout].j + 1, GLP_FX, 0, 0);
+    free(s);
+    cg->naside += nout;
+    cg->purged += nout;
+    return index_aside(cg, cg->naside);
+}
+
+/* Unit u's column set aside with arrangement `where`, taken back into
+ * play: 1, or 0 when there is none. */
+static int take_back(pm_colgen *cg, int u, const int *where, int n)
+{
+    if (!cg->naside)
+        return 0;
+    for (int i = cg->aside_start[u]; i < cg->aside_start[u + 1]; i++) {
+        int j = cg->aside_col[i];
+        if (glp_get_col_type(cg->lp, j + 1) == GLP_FX &&
+            !memcmp(cg->col_where + cg->col_off[j], where, (size_t)n * sizeof *where)) {
+            glp_set_col_bnds(cg->lp, j + 1, GLP_LO, 0, 0);
+            cg->naside--;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void release_aside(pm_colgen *cg)
+{
+    for (int j = cg->seeded; cg->naside && j < cg->columns; j++)
+        if (glp_get_col_type(cg->lp, j + 1) == GLP_FX) {
+            glp_set_col_bnds(cg->lp, j + 1, GLP_LO, 0, 0);
+            cg->naside--;
+        }
 }
 
 /* ---- cuts ---------------------------------------------------------- */
@@ -480,7 +589,7 @@ static int price_round(pm_colgen *cg, const pm_scenario *sc,
         for (int e = 1; e <= k && !add_all; e++)
             rc -= cg->vals[e] * glp_get_row_dual(cg->lp, cg->rows[e]);
         if (cost >= 0 && (add_all || rc < -RC_EPS * fmax(1, cost))) {
-            if (!add_column(cg, u, n, k, cost))
+            if (!take_back(cg, u, cg->where, n) && !add_column(cg, u, n, k, cost))
                 return -1;
             added++;
         }
@@ -530,7 +639,8 @@ static int alloc_state(pm_colgen *cg, const pm_scenario *sc,
         return 0;
     cg->nunits = pm_pricer_units(cg->pr);
     cg->own_start = calloc((size_t)cg->nunits + 2, sizeof *cg->own_start);
-    return cg->own_start != NULL;
+    cg->aside_start = calloc((size_t)cg->nunits + 2, sizeof *cg->aside_start);
+    return cg->own_start && cg->aside_start;
 }
 
 /* The master's duals as prices (>= 0). */
@@ -580,7 +690,8 @@ static double time_left(double seconds, int separations, double t0)
 
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
-                        int cut_rounds, double seconds, pm_colgen *cg)
+                        int cut_rounds, int purge_mode, double seconds,
+                        pm_colgen *cg)
 {
     double t0 = pm_clock_seconds();
     memset(cg, 0, sizeof *cg);
@@ -591,6 +702,7 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
     create_master(cg, sc);
     if (!add_slacks(cg, sc) || !seed_columns(cg, sc, arcs, start))
         return PM_ERR_NOMEM;
+    cg->seeded = cg->columns;
     if (mu0) {
         for (int p = 0; p < sc->nplacements; p++)
             cg->sep[p] = isfinite(mu0[p]) && mu0[p] > 0 ? mu0[p] : 0;
@@ -614,6 +726,10 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
         cg->iterations = it + 1;
         cg->master = glp_get_obj_val(cg->lp);
         read_prices(cg, sc);
+        if (purge_mode &&
+            !(purge_mode == 1 ? set_aside(cg, ASIDE_KEEP, ASIDE_AT, ASIDE_LEAST)
+                              : set_aside(cg, 0, 0, 0)))
+            return PM_ERR_NOMEM;
         int added = smoothed_round(cg, sc, arcs);
         if (added < 0)
             return PM_ERR_NOMEM;
@@ -640,6 +756,7 @@ pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
         if (late)
             break;
     }
+    release_aside(cg);
     price_cuts(cg, sc, cg->cut_best); /* for deltas at the best bound */
     return PM_OK;
 }
@@ -768,7 +885,8 @@ void pm_colgen_free(pm_colgen *cg, int env_lost)
     int **ip[] = {&cg->where, &cg->rows, &cg->sibrow, &cg->col_unit,
                   &cg->col_off, &cg->col_where, &cg->cut_p, &cg->cut_m,
                   &cg->cut_row, &cg->cut_head, &cg->cut_next, &cg->hoff,
-                  &cg->cut_u, &cg->own_start, &cg->own_p};
+                  &cg->cut_u, &cg->own_start, &cg->own_p, &cg->aside_start,
+                  &cg->aside_col};
     for (size_t i = 0; i < sizeof ip / sizeof *ip; i++) {
         free(*ip[i]);
         *ip[i] = NULL;

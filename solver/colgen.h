@@ -60,6 +60,9 @@ typedef struct pm_colgen {
     /* each column's unit and arrangement (where, per unit member) */
     int *col_unit, *col_off, *col_where;
     int colcap, nwhere, wherecap;
+    int seeded;     /* columns 0..seeded-1 (slacks, seeds): never set aside */
+    int purged;     /* times a column was set aside (set_aside, colgen.c)   */
+    int naside, *aside_start, *aside_col; /* those aside now, by unit       */
     /* cuts (see above): placement, divisor, owner unit (-1: none), master
      * row; master duals, pricing point and best bound's prices; per
      * placement its first cut (-1: none), per cut the next at the same
@@ -79,14 +82,20 @@ typedef struct pm_colgen {
  * be NULL), until the bound meets the master's value and no cut is broken,
  * max_iter rounds or `seconds` (0: no limit; once the master has been
  * cut, up to 1.3 times that to converge again, with no separation past
- * `seconds`); at most cut_rounds separations (0: no cuts).  On return
+ * `seconds`); at most cut_rounds separations (0: no cuts).  purge_mode
+ * 1 sets the master's nonbasic columns of largest reduced cost aside
+ * (fixed at 0, out of the simplex's working LP) as they pile up, beyond
+ * the seeds (slacks, all-unmatched, `start`); 2 every one of positive
+ * reduced cost every round (tests); 0 none.  Every column is back in
+ * play (lower bound 0, no upper) when it returns.  On return
  * cg->pr prices the cuts at the best bound's prices (for
  * pm_pricer_deltas with cg->mu, cg->sig).
  * PM_ERR_NOMEM on allocation failure; a master that GLPK does not solve
  * leaves the bound found so far. */
 pm_status pm_colgen_run(const pm_scenario *sc, const pm_arcs *arcs,
                         const double *mu0, const int *start, int max_iter,
-                        int cut_rounds, double seconds, pm_colgen *cg);
+                        int cut_rounds, int purge_mode, double seconds,
+                        pm_colgen *cg);
 /* The master as an integer programme over the columns it has (one
  * arrangement per unit, its cuts kept), solved by GLPK within `seconds`
  * (0: no limit): each child's placement (-1: unmatched) in assign.

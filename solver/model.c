@@ -276,7 +276,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
                            .prove = 1, .restart = 1, .first = 1,
-                           .gomory = 1};
+                           .gomory = 1, .purge = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -981,7 +981,7 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
     double t0 = pm_clock_seconds();
     pm_status st = pm_colgen_run(sc, arcs, lg->mu, start, COLGEN_ROUNDS,
                                  X->tune.master_cuts ? COLGEN_CUT_ROUNDS : 0,
-                                 seconds, cg);
+                                 X->tune.purge, seconds, cg);
     double *d = st == PM_OK ? own(X, malloc(((size_t)arcs->count + 1) *
                                             sizeof *d)) : NULL;
     X->support = st == PM_OK ? own(X, malloc((size_t)arcs->count + 1)) : NULL;
@@ -1009,8 +1009,10 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
             pm_colgen_support(cg, arcs, X->support);
         if (X->opts->verbose)
             fprintf(stderr, "placematch: column generation bound %.2f "
-                    "(master %.2f, %d rounds, %d columns, %d cuts%s, %.2f s)\n",
-                    cg->bound, cg->master, cg->iterations, cg->columns, cg->ncuts,
+                    "(master %.2f, %d rounds, %d columns, %d set aside, %d "
+                    "cuts%s, %.2f s)\n",
+                    cg->bound, cg->master, cg->iterations, cg->columns,
+                    cg->purged, cg->ncuts,
                     cg->converged ? ", converged" : "",
                     pm_clock_seconds() - t0);
     }

@@ -52,6 +52,10 @@ typedef struct pm_model_tuning {
                       check after a cut round (its LP, before any cut)  */
     int first;     /* before the proof, its programme over the columns of
                       least excess, for a better incumbent (model.c)      */
+    int purge;     /* column generation sets the master's columns of
+                      largest reduced cost aside while it runs, once it has
+                      12,000 (colgen.c); for tests, 2: every nonbasic one of
+                      positive reduced cost, every round, at any size      */
     double prove_keep; /* for tests: the proof keeps this share of its
                       enumerated columns (those of least excess) whether
                       or not the whole would fit (0: only where it would

@@ -233,6 +233,7 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
     pm_model_tuning_init(&t);
     t.lns = 2;
     t.prove = 0;
+    t.purge = 2; /* the LP-guided search starts from the purged master */
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -257,7 +258,9 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
  * rounds are done or at its first check after a round (restart.h), and
  * one in four of those without GLPK's cuts, so that more of them branch.
  * Three in four search first over a share of the columns (model.c,
- * first_search) as the default does.  Of those with cuts, one in five
+ * first_search) as the default does.  One in three purges the column
+ * generation's master of every nonbasic column of positive reduced cost
+ * every round (colgen.c; its columns go on into the proof).  Of those with cuts, one in five
  * lets GLPK make its own Gomory cuts (gomory.h makes the same). */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
@@ -266,6 +269,7 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     pm_model_tuning_init(&t);
     t.quick = t.lns = t.master_ip = 0;
     t.prove = idx % 2 ? 2 : 1;
+    t.purge = idx % 3 == 2 ? 2 : 1;
     t.restart = idx % 3 == 0 ? 1 : idx % 3 == 1 ? 2 : 3;
     t.cuts = idx % 4 != 3;
     t.first = idx % 4 != 1;
@@ -279,8 +283,9 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
         problem(pr, "proof over the master (mode %d, restart %d, cuts %d, "
-                "first %d, gomory %d): status %s, objective %.9f, brute "
-                "force %.9f", t.prove, t.restart, t.cuts, t.first, t.gomory,
+                "first %d, gomory %d, purge %d): status %s, objective %.9f, "
+                "brute force %.9f", t.prove, t.restart, t.cuts, t.first,
+                t.gomory, t.purge,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
