@@ -7,8 +7,8 @@
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
  *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart, first,
- *       gomory, purge: pm_model_tuning in solver/model.h); --households enters every
- *       sibling group of the proof by households (prove = 2).
+ *       gomory, purge: pm_model_tuning in solver/model.h); --households
+ *       enters every sibling group of the proof by households (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
  *       the full formulation (pm_model_write) as free MPS or CPLEX LP, for
  *       CBC, and the objective constant the file may leave out.

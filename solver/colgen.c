@@ -253,11 +253,13 @@ static int cmp_stale(const void *x, const void *y)
 }
 
 /* Lists the columns set aside by unit (aside_start, aside_col), for
- * take_back; 0 when memory runs out. */
-static int index_aside(pm_colgen *cg, int naside)
+ * take_back; 0 when memory runs out.  A column taken back since stays
+ * listed (take_back skips it), so the list is rebuilt only when more are
+ * set aside. */
+static int index_aside(pm_colgen *cg)
 {
     free(cg->aside_col);
-    cg->aside_col = malloc(((size_t)naside + 1) * sizeof *cg->aside_col);
+    cg->aside_col = malloc(((size_t)cg->naside + 1) * sizeof *cg->aside_col);
     if (!cg->aside_col)
         return 0;
     memset(cg->aside_start, 0, ((size_t)cg->nunits + 2) * sizeof *cg->aside_start);
@@ -278,9 +280,9 @@ static int index_aside(pm_colgen *cg, int naside)
  * ASIDE_LEAST; tests use 0, 0 and 0: every nonbasic column of positive
  * reduced cost, every round).  Every simplex step prices every column in
  * play, and a region's master grew to 32,000 columns over 3,600 rows,
- * most of them arrangements its duals had long left behind.  A column set aside is fixed at 0, which GLPK's
- * simplex leaves out of its working LP (glp_smcp.excl); only nonbasic
- * ones are, so the basis stays whole.  Pricing is exact: a column that
+ * most of them arrangements its duals had long left behind.  A column
+ * set aside is fixed at 0, which GLPK's simplex leaves out of its working
+ * LP (glp_smcp.excl); only nonbasic ones are, so the basis stays whole.  Pricing is exact: a column that
  * prices out again is taken back (take_back), and the bound never rests
  * on the master's columns.  The generation releases them all when it
  * ends (release_aside), so what follows it sees every column generated,
@@ -307,7 +309,7 @@ static int set_aside(pm_colgen *cg, double keep_per_row, double at,
     free(s);
     cg->naside += nout;
     cg->purged += nout;
-    return index_aside(cg, cg->naside);
+    return nout ? index_aside(cg) : 1;
 }
 
 /* Unit u's column set aside with arrangement `where`, taken back into

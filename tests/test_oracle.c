@@ -233,7 +233,8 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
     pm_model_tuning_init(&t);
     t.lns = 2;
     t.prove = 0;
-    t.purge = 2; /* the LP-guided search starts from the purged master */
+    t.purge = 2; /* every column set aside, every round: the LP-guided
+                    search starts from the master's solution */
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -258,10 +259,11 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
  * rounds are done or at its first check after a round (restart.h), and
  * one in four of those without GLPK's cuts, so that more of them branch.
  * Three in four search first over a share of the columns (model.c,
- * first_search) as the default does.  One in three purges the column
- * generation's master of every nonbasic column of positive reduced cost
- * every round (colgen.c; its columns go on into the proof).  Of those with cuts, one in five
- * lets GLPK make its own Gomory cuts (gomory.h makes the same). */
+ * first_search) as the default does.  One in three has the column
+ * generation set aside every nonbasic column of positive reduced cost
+ * every round (colgen.c; its columns go on into the proof).  Of those
+ * with cuts, one in five lets GLPK make its own Gomory cuts (gomory.h
+ * makes the same). */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
