@@ -841,11 +841,15 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
                 cycles++;
             }
         }
-        if (X->opts->verbose)
+        if (X->opts->verbose) {
+            int unmatched = 0; /* (a region's gap moves by one of them) */
+            for (int c = 0; c < n; c++)
+                unmatched += best[c] < 0;
             fprintf(stderr, "placematch: %d neighbourhoods in %d cycle%s, %d "
-                    "improved, incumbent %.2f (%.2f s)\n", rounds, cycles,
-                    cycles > 1 ? "s" : "", improved, *best_obj,
-                    pm_clock_seconds() - t0);
+                    "improved, incumbent %.2f, %d unmatched (%.2f s)\n",
+                    rounds, cycles, cycles > 1 ? "s" : "", improved, *best_obj,
+                    unmatched, pm_clock_seconds() - t0);
+        }
         X->phase_limit = 0;
     }
     release(X, L.freed);
