@@ -7,8 +7,9 @@
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
  *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart, first,
- *       gomory, purge: pm_model_tuning in solver/model.h); --households
- *       enters every sibling group of the proof by households (prove = 2).
+ *       gomory, purge, propagate: pm_model_tuning in solver/model.h);
+ *       --households enters every sibling group of the proof by households
+ *       (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
  *       the full formulation (pm_model_write) as free MPS or CPLEX LP, for
  *       CBC, and the objective constant the file may leave out.
@@ -130,11 +131,11 @@ static int parse_without(const char *list, pm_model_tuning *t)
                                         "master_ip", "quick", "lns",
                                         "rc_fixing", "cuts", "primal", "prove",
                                         "restart", "first", "gomory",
-                                        "purge"};
+                                        "purge", "propagate"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
                     &t->prove, &t->restart, &t->first, &t->gomory,
-                    &t->purge};
+                    &t->purge, &t->propagate};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {

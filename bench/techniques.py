@@ -22,7 +22,7 @@ import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory", "purge"]
+TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory", "purge", "propagate"]
 WHAT = {
     "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
@@ -38,6 +38,7 @@ WHAT = {
     "first": "before the proof, its programme over the 15% of its columns of least excess, for a better incumbent (solver/model.c, first_search)",
     "gomory": "GLPK's Gomory cuts and Driebeck-Tomlin branching, in the proof and the search over arcs, made by our own tableau rows (solver/tableau.c, gomory.c, branch.c, ios.c): the same search, faster (off: GLPK's own)",
     "purge": "column generation sets the master's columns of largest reduced cost aside while it runs, once it holds 12,000 (solver/colgen.c): the same bound, fewer columns for every simplex step to price (a region only)",
+    "propagate": "a restart of the proof also fixes at 0 the columns that bound propagation over its root's rows rules out (solver/restart.c): GLPK's preprocessing would fix the same at the new root, after passes over every column; the same search, sooner",
 }
 
 ap = argparse.ArgumentParser()

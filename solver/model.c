@@ -276,7 +276,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
                            .prove = 1, .restart = 1, .first = 1,
-                           .gomory = 1, .purge = 1};
+                           .gomory = 1, .purge = 1, .propagate = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -1083,6 +1083,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     if (X->tune.restart != 1)
         P->restart_share = X->tune.restart ? 1 : 0;
     P->restart_rounds = X->tune.restart != 2;
+    P->propagate = X->tune.propagate;
     P->mip_gap = X->opts->mip_gap;
     int bounded = X->opts->time_limit > 0 || X->phase_limit > 0;
     P->seconds = bounded ? fmax(1e-3, ms_left(X, t0) / 1000.0) : 0;

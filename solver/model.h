@@ -56,6 +56,9 @@ typedef struct pm_model_tuning {
                       largest reduced cost aside while it runs, once it has
                       12,000 (colgen.c); for tests, 2: every nonbasic one of
                       positive reduced cost, every round, at any size      */
+    int propagate; /* a restart of the proof also fixes at 0 the columns
+                      bound propagation over the root's rows rules out
+                      (restart.h): the same search, sooner                 */
     double prove_keep; /* for tests: the proof keeps this share of its
                       enumerated columns (those of least excess) whether
                       or not the whole would fit (0: only where it would

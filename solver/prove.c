@@ -47,6 +47,7 @@ void pm_prove_init(pm_prove *P)
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->restart_share = RESTART_SHARE;
     P->restart_rounds = 1;
+    P->propagate = 1;
     P->bound = P->root_value = NAN;
     P->cap = INFINITY;
     P->stop_at_cap = 1;
@@ -1070,6 +1071,7 @@ static int branch_and_bound(pm_prove *P)
     long limit = P->watch.node_limit, nodes = 0;
     int done = 0;
     P->rs.after_rounds = P->restart_rounds;
+    P->rs.propagate = P->propagate;
     for (int round = 0; limit <= 0 || nodes < limit; round++) {
         P->watch.node_limit = limit > 0 ? limit - nodes : 0;
         done = search_round(P, P->cur ? P->cur : ip,

@@ -71,6 +71,7 @@ typedef struct pm_prove {
                          share of its free columns (restart.h;
                          0: never, 1: at every root, for tests)          */
     int restart_rounds; /* ... checked after each root cut round too       */
+    int propagate;    /* ... fixing at 0 what bound propagation rules out */
     int first_added;  /* the master's first column an earlier attempt
                          added (INT_MAX: none): those are restricted by
                          their excess too, the generation's never       */
