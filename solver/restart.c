@@ -1,5 +1,6 @@
 #include "restart.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -127,6 +128,13 @@ static void rows_free(rows_csr *A)
     free(A->beg), free(A->ind), free(A->val), free(A->lo), free(A->up);
 }
 
+/* A bound as GLPK reports it, with its "none" (-DBL_MAX or DBL_MAX) as
+ * an infinity. */
+static double bound_of(double v)
+{
+    return v == -DBL_MAX ? -INFINITY : v == DBL_MAX ? INFINITY : v;
+}
+
 /* Q's rows (free ones left empty), entries from 1; 0 when memory runs
  * out. */
 static int rows_read(glp_prob *Q, rows_csr *A)
@@ -142,12 +150,10 @@ static int rows_read(glp_prob *Q, rows_csr *A)
         return 0;
     A->beg[1] = 1;
     for (int i = 1; i <= m; i++) {
-        int t = glp_get_row_type(Q, i), len = 0;
-        A->lo[i] = t == GLP_LO || t == GLP_DB || t == GLP_FX
-                       ? glp_get_row_lb(Q, i) : -INFINITY;
-        A->up[i] = t == GLP_UP || t == GLP_DB || t == GLP_FX
-                       ? glp_get_row_ub(Q, i) : INFINITY;
-        if (t != GLP_FR) /* (glp_get_mat_row writes from 1) */
+        int len = 0;
+        A->lo[i] = bound_of(glp_get_row_lb(Q, i));
+        A->up[i] = bound_of(glp_get_row_ub(Q, i));
+        if (glp_get_row_type(Q, i) != GLP_FR) /* (writes from 1) */
             len = glp_get_mat_row(Q, i, A->ind + A->beg[i] - 1,
                                   A->val + A->beg[i] - 1);
         A->beg[i + 1] = A->beg[i] + len;
@@ -224,11 +230,8 @@ static void propagate(glp_prob *Q, unsigned char *out)
     unsigned char *bin = malloc((size_t)n + 1);
     if (lo && hi && bin && rows_read(Q, &A)) {
         for (int j = 1; j <= n; j++) {
-            int t = glp_get_col_type(Q, j);
-            lo[j] = t == GLP_LO || t == GLP_DB || t == GLP_FX
-                        ? glp_get_col_lb(Q, j) : -INFINITY;
-            hi[j] = t == GLP_UP || t == GLP_DB || t == GLP_FX
-                        ? glp_get_col_ub(Q, j) : INFINITY;
+            lo[j] = bound_of(glp_get_col_lb(Q, j));
+            hi[j] = bound_of(glp_get_col_ub(Q, j));
             bin[j] = glp_get_col_kind(Q, j) != GLP_CV && lo[j] >= 0 && hi[j] <= 1;
             if (out[j] && lo[j] <= 0)
                 hi[j] = 0;
@@ -278,15 +281,12 @@ glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
         else
             kept[++nk] = j;
     }
-    int counted = out != NULL;
     free(out);
     R->root = NULL;
     R->wanted = 0;
     *ncols = nk;
-    if (!del || !counted) {
-        free(del);
+    if (!del)
         return Q; /* a restart with every column: still valid */
-    }
     if (nd > 0)
         glp_del_cols(Q, nd, del);
     /* a row left empty has its slack basic (the basis is nonsingular), so
