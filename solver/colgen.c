@@ -284,11 +284,12 @@ static int index_aside(pm_colgen *cg)
  * set aside is fixed at 0, which GLPK's simplex leaves out of its working
  * LP (glp_smcp.excl); only nonbasic ones are, so the basis stays whole.
  * Pricing is exact: a column that prices out again is taken back
- * (take_back), and the bound never rests on the master's columns.  The generation releases them all when it
- * ends (release_aside), so what follows it sees every column generated,
- * in the order generated (the proof's and the first search's programmes
- * keep the generation's columns: with them deleted, the restricted
- * programmes at 1,000 children lost ground).  0 when memory runs out. */
+ * (take_back), and the bound never rests on the master's columns.  The
+ * generation releases them all when it ends (release_aside), so what
+ * follows it sees every column generated, in the order generated (the
+ * proof's and the first search's programmes keep the generation's
+ * columns: with them deleted, the restricted programmes at 1,000
+ * children lost ground).  0 when memory runs out. */
 static int set_aside(pm_colgen *cg, double keep_per_row, double at,
                      int least)
 {
