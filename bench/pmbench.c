@@ -131,11 +131,11 @@ static int parse_without(const char *list, pm_model_tuning *t)
                                         "master_ip", "quick", "lns",
                                         "rc_fixing", "cuts", "primal", "prove",
                                         "restart", "first", "gomory",
-                                        "purge", "propagate"};
+                                        "purge", "propagate", "second"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
                     &t->prove, &t->restart, &t->first, &t->gomory,
-                    &t->purge, &t->propagate};
+                    &t->purge, &t->propagate, &t->second};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {

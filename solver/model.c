@@ -275,7 +275,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
     *t = (pm_model_tuning){.lagrange = 1, .colgen = 1, .master_cuts = 1,
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
-                           .prove = 1, .restart = 1, .first = 1,
+                           .prove = 1, .restart = 1, .first = 1, .second = 1,
                            .gomory = 1, .purge = 1, .propagate = 1};
 }
 
@@ -1056,15 +1056,15 @@ static pm_status column_generation(solve_ctx *X, const pm_scenario *sc,
 /* The exact search over the master's columns (prove.h), from the
  * incumbent in best, to the end of the time limit.  Returns its outcome
  * (PM_PROVE_DONE: best is optimal), -2 when memory ran out; *full_bound
- * gets its bound when it ran.  restrict_ok: where the whole programme
- * would not fit, the one over the columns within a smaller gap (prove.c,
- * restrict_gap) rather than none.  keep: restricted to that share of
+ * gets its bound when it ran.  Where the whole programme would not fit,
+ * the one over the columns within a smaller gap (prove.c, restrict_gap),
+ * if that gap is above `above`.  keep: restricted to that share of
  * the columns (and to FIRST_KEEP_MOST of them) all the same, for the
  * first search (0: not). */
 static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
                            const pm_arcs *arcs, int *best, double *best_obj,
                            double t0, long max_columns, double room,
-                           int restrict_ok, double keep, double *full_bound)
+                           double above, double keep, double *full_bound)
 {
     pm_prove *P = &X->pv;
     pm_prove_free(P, 0); /* an earlier attempt's (skipped: too large) */
@@ -1072,7 +1072,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     if (max_columns > 0)
         P->max_columns = max_columns;
     P->room = room;
-    P->restrict_ok = restrict_ok;
+    P->restrict_ok = 1;
+    P->restrict_above = above;
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
@@ -1147,8 +1148,34 @@ static int first_search(solve_ctx *X, const pm_scenario *sc,
     double left = X->opts->time_limit > 0 ? X->opts->time_limit - now : 0;
     X->phase_limit = now + (left > 0 ? FIRST_SHARE * left : FIRST_SECONDS);
     int pv = prove_by_master(X, sc, arcs, best, best_obj, t0, 0,
-                             PROVE_FIRST_ROOM, 1, FIRST_KEEP, full_bound);
+                             PROVE_FIRST_ROOM, 0, FIRST_KEEP, full_bound);
     X->phase_limit = 0;
+    return pv;
+}
+
+/* After a restricted proof that reached its cap L + g with time left:
+ * the programme over a larger gap, the whole where it fits with the
+ * least room (prove.h), for a bound past that cap and a better
+ * incumbent.  Skipped (PM_PROVE_OPEN, the first pass's bound kept) when
+ * it would keep no more than g.  Returns as prove_by_master. */
+static int second_pass(solve_ctx *X, const pm_scenario *sc,
+                       const pm_arcs *arcs, int *best, double *best_obj,
+                       double t0, double *full_bound)
+{
+    double first = *full_bound, above = X->pv.gap_kept;
+    /* for tests (prove_keep): twice the share, so that it runs there too */
+    pm_model_tuning tune = X->tune;
+    X->tune.prove_keep = fmin(1, 2 * tune.prove_keep);
+    X->tune.prove_keep_most = 2 * tune.prove_keep_most;
+    int pv = prove_by_master(X, sc, arcs, best, best_obj, t0, 0, PROVE_ROOM,
+                             above, 0, full_bound);
+    X->tune = tune;
+    if (pv == PM_PROVE_SKIPPED) {
+        *full_bound = first;
+        return PM_PROVE_OPEN;
+    }
+    if (pv == PM_PROVE_OPEN && !isnan(first))
+        *full_bound = isnan(*full_bound) ? first : fmax(first, *full_bound);
     return pv;
 }
 
@@ -1238,7 +1265,9 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
                                    : PM_PROVE_SKIPPED;
             if (pv != PM_PROVE_DONE && pv != -2)
                 pv = prove_by_master(X, sc, arcs, best, &best_obj, t0,
-                                     0, PROVE_FIRST_ROOM, 1, 0, &full_bound);
+                                     0, PROVE_FIRST_ROOM, 0, 0, &full_bound);
+            if (pv == PM_PROVE_OPEN && X->pv.capped && X->tune.second)
+                pv = second_pass(X, sc, arcs, best, &best_obj, t0, &full_bound);
             oom = pv == -2;
             proven = pv == PM_PROVE_DONE;
             if (pv == PM_PROVE_SKIPPED) /* (a skip costs the enumeration) */
@@ -1284,7 +1313,7 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
         X->phase_limit = 0; /* the rest of the time, not the quick search's */
         int pv = X->tune.prove && have_best
                      ? prove_by_master(X, sc, arcs, best, &best_obj, t0, 0,
-                                       PROVE_ROOM, 1, 0, &full_bound)
+                                       PROVE_ROOM, 0, 0, &full_bound)
                      : PM_PROVE_SKIPPED;
         oom = pv == -2;
         proven = pv == PM_PROVE_DONE;

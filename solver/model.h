@@ -50,6 +50,8 @@ typedef struct pm_model_tuning {
                       tests, whatever the share: 2 at every root once its
                       cut rounds are done, 3 at every root at its first
                       check after a cut round (its LP, before any cut)  */
+    int second;    /* after a restricted proof that reached its cap, one
+                      over more columns (model.c, second_pass)           */
     int first;     /* before the proof, its programme over the columns of
                       least excess, for a better incumbent (model.c)      */
     int purge;     /* column generation sets the master's columns of

@@ -956,7 +956,7 @@ static void search_cb(glp_tree *T, void *info)
      * bound reached the cap with 20 s of the attempt left). */
     if (!stopped && P->stop_at_cap && P->watch.bound > P->cap + P->keep_tol) {
         glp_ios_terminate(T);
-        stopped = 1;
+        P->capped = stopped = 1;
     }
     pm_ios_cb(&P->ios, T, stopped);
 }
@@ -1135,6 +1135,7 @@ static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
         P->gap_kept = room > 0 ? ex[room - 1] : 0;
         kept = P->keep_share > 0 || P->gap_kept >= RESTRICT_LEAST * P->gap_in;
     }
+    kept &= P->gap_kept > P->restrict_above;
     free(ex);
     return kept;
 }

@@ -58,6 +58,9 @@ typedef struct pm_prove {
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     int restrict_ok;  /* where the whole would not fit: a restricted
                          programme (gap_kept) rather than none           */
+    double restrict_above; /* ... but only one that keeps a gap above
+                         this (a second pass after one that reached its
+                         cap; 0: any)                                    */
     int stop_at_cap;  /* a restricted programme stops once its bound is
                          past L + gap_kept, for the bound is then capped
                          (default on; off where it runs for an incumbent) */
@@ -89,6 +92,7 @@ typedef struct pm_prove {
     double root_value;   /* and its value (NaN: not solved)             */
     long households;  /* household columns (groups entered by household) */
     int restarts;     /* of the branch and bound (restart.h)             */
+    int capped;       /* stopped because its bound passed the cap        */
     long restart_columns; /* the last restart's programme's columns      */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */
