@@ -7,7 +7,7 @@
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
  *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart, first,
- *       gomory, purge, propagate: pm_model_tuning in solver/model.h);
+ *       gomory, purge, propagate, second: pm_model_tuning in solver/model.h);
  *       --households enters every sibling group of the proof by households
  *       (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
