@@ -1135,7 +1135,8 @@ static int restrict_gap(pm_prove *P, const pm_colgen *cg, double seconds)
         P->gap_kept = room > 0 ? ex[room - 1] : 0;
         kept = P->keep_share > 0 || P->gap_kept >= RESTRICT_LEAST * P->gap_in;
     }
-    kept &= P->gap_kept > P->restrict_above;
+    if (P->restrict_above > 0)
+        kept &= P->gap_kept > P->restrict_above;
     free(ex);
     return kept;
 }
@@ -1208,8 +1209,12 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
         int k = P->restrict_ok ? restrict_gap(P, cg, left) : 0;
         if (k <= 0) /* it would not branch: leave the time to others */
             return k < 0 ? PM_ERR_NOMEM : PM_OK;
-    } else if (P->keep_share > 0 && restrict_gap(P, cg, left) < 0) {
-        return PM_ERR_NOMEM;
+    } else if (P->keep_share > 0) {
+        int k = restrict_gap(P, cg, left);
+        if (k < 0)
+            return PM_ERR_NOMEM;
+        if (k == 0 && P->restrict_above > 0)
+            return PM_OK; /* no more than the pass before it kept */
     }
     if (P->gap_kept < P->gap_in) /* what a restricted programme can bound */
         P->cap = L + P->gap_kept;
