@@ -1072,7 +1072,6 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     if (max_columns > 0)
         P->max_columns = max_columns;
     P->room = room;
-    P->restrict_ok = 1;
     P->restrict_above = above;
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
@@ -1162,20 +1161,20 @@ static int second_pass(solve_ctx *X, const pm_scenario *sc,
                        const pm_arcs *arcs, int *best, double *best_obj,
                        double t0, double *full_bound)
 {
-    double first = *full_bound, above = X->pv.gap_kept;
+    double first = *full_bound; /* (set: the first pass ran) */
+    long nodes = X->pv.watch.nodes;
     /* for tests (prove_keep): twice the share, so that it runs there too */
     pm_model_tuning tune = X->tune;
     X->tune.prove_keep = fmin(1, 2 * tune.prove_keep);
     X->tune.prove_keep_most = 2 * tune.prove_keep_most;
     int pv = prove_by_master(X, sc, arcs, best, best_obj, t0, 0, PROVE_ROOM,
-                             above, 0, full_bound);
+                             X->pv.gap_kept, 0, full_bound);
     X->tune = tune;
-    if (pv == PM_PROVE_SKIPPED) {
-        *full_bound = first;
+    X->pv.watch.nodes += nodes; /* both passes' (the result's count) */
+    if (pv == PM_PROVE_SKIPPED) /* (*full_bound untouched: the first's) */
         return PM_PROVE_OPEN;
-    }
-    if (pv == PM_PROVE_OPEN && !isnan(first))
-        *full_bound = isnan(*full_bound) ? first : fmax(first, *full_bound);
+    if (pv == PM_PROVE_OPEN)
+        *full_bound = fmax(first, *full_bound);
     return pv;
 }
 

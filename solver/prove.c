@@ -1206,7 +1206,7 @@ pm_status pm_prove_run(pm_prove *P, pm_colgen *cg, const pm_scenario *sc,
     double room = fmax(P->room, 1 + MARGIN_ROOTS);
     double left = P->seconds - (pm_clock_seconds() - P->t_start);
     if (P->seconds > 0 && room * root_estimate(cg->columns + P->nh) > left) {
-        int k = P->restrict_ok ? restrict_gap(P, cg, left) : 0;
+        int k = restrict_gap(P, cg, left);
         if (k <= 0) /* it would not branch: leave the time to others */
             return k < 0 ? PM_ERR_NOMEM : PM_OK;
     } else if (P->keep_share > 0) {

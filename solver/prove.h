@@ -16,7 +16,7 @@
  * sibling group of more than six free members); otherwise, and when the
  * enumeration would need more than max_columns, it does not run.
  *
- * Restricted (restrict_ok, where the whole would not fit the time): the
+ * Restricted (where the whole would not fit the time; restrict_above): the
  * programme over the columns within a smaller gap g <= ub - L.  Every
  * solution of objective at most L + g lies in it, so it proves its
  * optimum z the model's when z <= L + g, and otherwise bounds the model
@@ -56,11 +56,10 @@ typedef struct pm_prove {
     int own_tableau;  /* GLPK's Gomory cuts and branching made by ios.h
                          (the same, cheaper; default on)                  */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
-    int restrict_ok;  /* where the whole would not fit: a restricted
-                         programme (gap_kept) rather than none           */
-    double restrict_above; /* ... but only one that keeps a gap above
-                         this (a second pass after one that reached its
-                         cap; 0: any)                                    */
+    double restrict_above; /* where the whole would not fit, a restricted
+                         programme (gap_kept) runs instead, but only one
+                         that keeps a gap above this (a second pass after
+                         one that reached its cap; 0: any)               */
     int stop_at_cap;  /* a restricted programme stops once its bound is
                          past L + gap_kept, for the bound is then capped
                          (default on; off where it runs for an incumbent) */
