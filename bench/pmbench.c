@@ -7,7 +7,7 @@
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
  *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart, first,
- *       gomory, purge, propagate, second: pm_model_tuning in solver/model.h);
+ *       gomory, purge, propagate, second, dive: pm_model_tuning in solver/model.h);
  *       --households enters every sibling group of the proof by households
  *       (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
@@ -131,11 +131,12 @@ static int parse_without(const char *list, pm_model_tuning *t)
                                         "master_ip", "quick", "lns",
                                         "rc_fixing", "cuts", "primal", "prove",
                                         "restart", "first", "gomory",
-                                        "purge", "propagate", "second"};
+                                        "purge", "propagate", "second",
+                                        "dive"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
                     &t->prove, &t->restart, &t->first, &t->gomory,
-                    &t->purge, &t->propagate, &t->second};
+                    &t->purge, &t->propagate, &t->second, &t->dive};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {

@@ -276,7 +276,7 @@ void pm_model_tuning_init(pm_model_tuning *t)
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
                            .prove = 1, .restart = 1, .first = 1, .second = 1,
-                           .gomory = 1, .purge = 1, .propagate = 1};
+                           .dive = 1, .gomory = 1, .purge = 1, .propagate = 1};
 }
 
 /* The caller's gap tolerance (mip_gap) is met: the incumbent is within
@@ -1080,6 +1080,13 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->keep_most = keep > 0 ? FIRST_KEEP_MOST : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */
     P->stop_at_cap = !(keep > 0);
+    P->dive = X->tune.dive && !(keep > 0); /* (the first search is one) */
+    if (X->tune.dive >= 2) /* (tests) */
+        P->dive_min_columns = 0;
+    if (X->tune.dive == 2) {
+        P->dive_columns = 5;
+        P->dive_early = 1;
+    }
     if (X->tune.restart != 1)
         P->restart_share = X->tune.restart ? 1 : 0;
     P->restart_rounds = X->tune.restart != 2;

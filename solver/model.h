@@ -52,6 +52,13 @@ typedef struct pm_model_tuning {
                       check after a cut round (its LP, before any cut)  */
     int second;    /* after a restricted proof that reached its cap, one
                       over more columns (model.c, second_pass)           */
+    int dive;      /* the proof, once its root's cut rounds are done,
+                      searches its columns of least reduced cost there for
+                      a better incumbent, where the programme has 100,000
+                      columns or more (prove.c, dive); for tests, at any
+                      size, 3: as the default, 2: at the root's first cut
+                      round, over its 5 columns of least reduced cost
+                      (with the basic ones and the incumbent's)         */
     int first;     /* before the proof, its programme over the columns of
                       least excess, for a better incumbent (model.c)      */
     int purge;     /* column generation sets the master's columns of

@@ -74,6 +74,13 @@ typedef struct pm_prove {
                          0: never, 1: at every root, for tests)          */
     int restart_rounds; /* ... checked after each root cut round too       */
     int propagate;    /* ... fixing at 0 what bound propagation rules out */
+    int dive;         /* once the root's cut rounds are done, a search
+                         over its columns of least reduced cost for an
+                         incumbent (prove.c, dive; default off)          */
+    long dive_columns; /* ... over this many of them (default 12,000)    */
+    long dive_min_columns; /* ... in a programme of at least this many
+                         columns (default 100,000; 0: any)                */
+    int dive_early;   /* ... at its first cut round instead (tests)        */
     int first_added;  /* the master's first column an earlier attempt
                          added (INT_MAX: none): those are restricted by
                          their excess too, the generation's never       */
@@ -92,6 +99,8 @@ typedef struct pm_prove {
     long households;  /* household columns (groups entered by household) */
     int restarts;     /* of the branch and bound (restart.h)             */
     int capped;       /* stopped because its bound passed the cap        */
+    int dived;        /* the dive ran (once per pm_prove_run)            */
+    double dive_found; /* what it found (infinite: nothing better)       */
     long restart_columns; /* the last restart's programme's columns      */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */

@@ -302,6 +302,18 @@ glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
     return Q;
 }
 
+glp_prob *pm_restart_subset(const pm_restart *R, double theta,
+                            const double *keep_x, int *kept, int *ncols)
+{
+    if (!R->root)
+        return NULL;
+    pm_restart H = *R; /* (its own copy: pm_restart_reduce consumes it) */
+    H.root = glp_create_prob();
+    glp_copy_prob(H.root, R->root, GLP_OFF);
+    H.ub_seen = R->z + theta;
+    return pm_restart_reduce(&H, keep_x, kept, ncols);
+}
+
 void pm_restart_free(pm_restart *R, int env_lost)
 {
     if (R->root && !env_lost)

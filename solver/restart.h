@@ -74,6 +74,15 @@ int pm_restart_stopped(const pm_restart *R);
 glp_prob *pm_restart_reduce(pm_restart *R, const double *keep_x, int *kept,
                             int *ncols);
 
+/* For a heuristic search over the root (prove.c, dive): a copy of the
+ * root's programme without the columns whose reduced cost exceeds theta
+ * (those where keep_x is nonzero, and the basic ones, are kept), as
+ * pm_restart_reduce but leaving R as it was.  Its integer points are the
+ * programme's with the columns left out at 0; theta need not be a gap,
+ * so it proves nothing.  NULL when no root was copied. */
+glp_prob *pm_restart_subset(const pm_restart *R, double theta,
+                            const double *keep_x, int *kept, int *ncols);
+
 /* env_lost: GLPK's environment was freed after a failure. */
 void pm_restart_free(pm_restart *R, int env_lost);
 

@@ -263,7 +263,10 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
  * generation set aside every nonbasic column of positive reduced cost
  * every round (colgen.c; its columns go on into the proof).  Of those
  * with cuts, one in five lets GLPK make its own Gomory cuts (gomory.h
- * makes the same). */
+ * makes the same).  Each dives at any size (prove.c, dive; the default
+ * only in programmes of 100,000 columns), every other one at its root's
+ * first cut round over only 5 columns of least reduced cost (the
+ * default's 12,000 hold every column of these instances). */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
@@ -276,6 +279,7 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     t.cuts = idx % 4 != 3;
     t.first = idx % 4 != 1;
     t.gomory = idx % 5 != 2;
+    t.dive = idx % 8 < 4 ? 2 : 3;
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
     if (pm_solve_warm(sc, NULL, &h, &res, NULL) != PM_OK) {
@@ -285,9 +289,9 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
         problem(pr, "proof over the master (mode %d, restart %d, cuts %d, "
-                "first %d, gomory %d, purge %d): status %s, objective %.9f, "
-                "brute force %.9f", t.prove, t.restart, t.cuts, t.first,
-                t.gomory, t.purge,
+                "first %d, gomory %d, purge %d, dive %d): status %s, "
+                "objective %.9f, brute force %.9f", t.prove, t.restart, t.cuts,
+                t.first, t.gomory, t.purge, t.dive,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
@@ -742,7 +746,10 @@ static void test_oracle_selfcheck(void **state)
  * proof starting from the priced greedy without GLPK's cuts (so that it
  * branches), restarted at every root (after its cut rounds, or at its
  * first check after one) or as the default decides, against the same
- * proof never restarted.  All four must prove the same optimum. */
+ * proof never restarted, each with the dive at any size (prove.c); and
+ * the default without the dive, or with the tests' other dive (at the
+ * root's first cut round, over 5 columns of least reduced cost).  All
+ * six must prove the same optimum. */
 static void test_restart_generated(void **state)
 {
     (void)state;
@@ -753,25 +760,26 @@ static void test_restart_generated(void **state)
         assert_int_equal(pm_scenario_load_buffer(json, strlen(json), "gen.json",
                                                  &sc, NULL), PM_OK);
         pm_free(json);
-        double obj[4];
-        for (int mode = 0; mode < 4; mode++) {
+        double obj[6];
+        for (int mode = 0; mode < 6; mode++) {
             pm_model_tuning t;
             pm_model_tuning_init(&t);
             t.quick = t.lns = t.master_ip = t.cuts = 0;
-            t.restart = mode;
+            t.restart = mode < 4 ? mode : 1;
+            t.dive = mode == 4 ? 0 : mode == 5 ? 2 : 3;
             pm_model_hints h = {.tuning = &t};
             pm_result *res = NULL;
             assert_int_equal(pm_solve_warm(sc, NULL, &h, &res, NULL), PM_OK);
             if (pm_result_status(res) != PM_SOL_OPTIMAL)
-                fail_msg("seed %d, restart %d: %s", seed, mode,
-                         pm_solution_name(pm_result_status(res)));
+                fail_msg("seed %d, restart %d, dive %d: %s", seed, t.restart,
+                         t.dive, pm_solution_name(pm_result_status(res)));
             obj[mode] = pm_result_objective(res);
             pm_result_free(res);
         }
-        for (int mode = 1; mode < 4; mode++)
+        for (int mode = 1; mode < 6; mode++)
             if (!close_to(obj[mode], obj[0]))
-                fail_msg("seed %d: restart %d gives %.9f, none %.9f", seed,
-                         mode, obj[mode], obj[0]);
+                fail_msg("seed %d: mode %d gives %.9f, never restarted %.9f",
+                         seed, mode, obj[mode], obj[0]);
         pm_scenario_free(sc);
     }
 }
