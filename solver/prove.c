@@ -991,6 +991,7 @@ static void dive_search(pm_prove *P, glp_prob *q, const int *kept,
     for (int k = 1; k <= nq; k++)
         xq[k] = P->x[kept[k]];
     pm_watch w = {.start = P->start_obj < INFINITY ? xq : NULL,
+                  .node_limit = P->watch.node_limit, /* (its own count) */
                   .interrupt = P->watch.interrupt,
                   .interrupt_info = P->watch.interrupt_info};
     glp_iocp io;
