@@ -1080,7 +1080,8 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->keep_most = keep > 0 ? FIRST_KEEP_MOST : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */
     P->stop_at_cap = !(keep > 0);
-    P->dive = X->tune.dive && !(keep > 0); /* (the first search is one) */
+    /* (the first search is one; tests dive there too, for more cases) */
+    P->dive = X->tune.dive == 2 || (X->tune.dive && !(keep > 0));
     if (X->tune.dive >= 2) /* (tests) */
         P->dive_min_columns = 0;
     if (X->tune.dive == 2) {

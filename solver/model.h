@@ -58,7 +58,8 @@ typedef struct pm_model_tuning {
                       columns or more (prove.c, dive); for tests, at any
                       size, 3: as the default, 2: at the root's first cut
                       round, over its 5 columns of least reduced cost
-                      (with the basic ones and the incumbent's)         */
+                      (with the basic ones and the incumbent's), in the
+                      first search too                                  */
     int first;     /* before the proof, its programme over the columns of
                       least excess, for a better incumbent (model.c)      */
     int purge;     /* column generation sets the master's columns of

@@ -266,7 +266,10 @@ static void check_parts(const pm_scenario *sc, double brute, problems *pr)
  * makes the same).  Each dives at any size (prove.c, dive; the default
  * only in programmes of 100,000 columns), every other one at its root's
  * first cut round over only 5 columns of least reduced cost (the
- * default's 12,000 hold every column of these instances). */
+ * default's 12,000 hold every column of these instances), in the first
+ * search too.  Few small instances branch at all, so the dive is rare
+ * here: 12 dives, 5 of them finding a better answer, in a run of 1,000
+ * instances with seed 7 (test_restart_generated's included). */
 static void check_proof(const pm_scenario *sc, double brute, int idx,
                         problems *pr)
 {
