@@ -100,7 +100,6 @@ typedef struct pm_prove {
     int restarts;     /* of the branch and bound (restart.h)             */
     int capped;       /* stopped because its bound passed the cap        */
     int dived;        /* the dive ran (once per pm_prove_run)            */
-    double dive_found; /* what it found (infinite: nothing better)       */
     long restart_columns; /* the last restart's programme's columns      */
     /* working state, freed by pm_prove_free */
     void *ip;         /* glp_prob *                                      */
