@@ -130,12 +130,12 @@ static int parse_without(const char *list, pm_model_tuning *t)
     static const char *const names[] = {"lagrange", "colgen", "master_cuts",
                                         "master_ip", "quick", "lns",
                                         "rc_fixing", "cuts", "primal", "prove",
-                                        "restart", "first", "gomory",
+                                        "restart", "first", "gomory", "pool",
                                         "purge", "propagate", "second",
                                         "dive"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
-                    &t->prove, &t->restart, &t->first, &t->gomory,
+                    &t->prove, &t->restart, &t->first, &t->gomory, &t->pool,
                     &t->purge, &t->propagate, &t->second, &t->dive};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);

@@ -45,6 +45,7 @@ int pm_gomory_begin(pm_gomory *G, glp_prob *P, pm_tableau *Tb)
         return 0;
     }
     G->fresh = 1;
+    G->make = 1;
     return 1;
 }
 
@@ -258,6 +259,7 @@ int pm_gomory_round(pm_gomory *G, glp_prob *P, int max_cuts,
         return 0;
     if (!fit_rows(G, glp_get_num_rows(P)) || !pm_tableau_read(G->tab, P))
         return -1;
+    G->read = 1;
     int nv = candidates(G, P), made = 0;
     for (int t = 0; t < nv && made < max_cuts; t++) {
         double rhs;
@@ -295,8 +297,9 @@ static void at_node(pm_gomory *G, glp_tree *T, int p)
 }
 
 /* At a cut request: GLPK's bookkeeping of rounds that barely moved the
- * bound, then its conditions for generating cuts at all. */
-static int cuts_due(pm_gomory *G, glp_tree *T)
+ * bound, then its conditions for its generators to run at all (Gomory's
+ * cuts have one more: fewer than ROUNDS_PER_NODE rounds at the node). */
+static int generators_due(pm_gomory *G, glp_tree *T)
 {
     glp_prob *mip = glp_ios_get_prob(T);
     double obj = glp_get_obj_val(mip);
@@ -311,8 +314,7 @@ static int cuts_due(pm_gomory *G, glp_tree *T)
     if (G->root_done && G->pred)
         return 0; /* a child of the node just branched */
     int max_cuts = G->tab->n < 1000 ? 1000 : G->tab->n;
-    return glp_get_num_rows(mip) - G->m0 < max_cuts &&
-           G->changed < ROUNDS_PER_NODE;
+    return glp_get_num_rows(mip) - G->m0 < max_cuts;
 }
 
 void pm_gomory_cb(pm_gomory *G, glp_tree *T, int stopped)
@@ -332,9 +334,12 @@ void pm_gomory_cb(pm_gomory *G, glp_tree *T, int stopped)
         G->branched_at = glp_ios_curr_node(T);
         break;
     case GLP_ICUTGEN:
-        if (cuts_due(G, T) && !stopped) {
+        G->read = 0;
+        G->due = generators_due(G, T) && !stopped;
+        if (G->due && G->make && G->changed < ROUNDS_PER_NODE) {
             int k = pm_gomory_round(G, glp_ios_get_prob(T), CUTS_PER_ROUND,
-                                    add_to_tree, T);
+                                    G->emit ? G->emit : add_to_tree,
+                                    G->emit ? G->emit_info : T);
             G->cuts += k > 0 ? k : 0;
         }
         break;

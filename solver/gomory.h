@@ -25,6 +25,10 @@ typedef struct pm_gomory_cand {
     double f; /* its value's fractional part                              */
 } pm_gomory_cand;
 
+/* Where a cut sum val[k] x[ind[k]] >= rhs (k from 1) goes. */
+typedef void (*pm_gomory_emit)(void *info, int len, const int *ind,
+                               const double *val, double rhs);
+
 typedef struct pm_gomory {
     int m0;     /* the programme's rows before any cut                    */
     pm_tableau *tab; /* the caller's, for this programme                */
@@ -40,6 +44,12 @@ typedef struct pm_gomory {
     int fresh, branched, branched_at, pred, root_done, changed, bad_cut;
     double old_obj;
     long cuts;  /* added in this search                                 */
+    int make;   /* make Gomory cuts (pm_gomory_begin: 1; 0: only follow
+                   the search, for due)                                  */
+    pm_gomory_emit emit; /* where cuts go (NULL: GLPK's pool, the tree's)*/
+    void *emit_info;
+    int due;    /* at the last cut request, GLPK's generators were due    */
+    int read;   /* ... and tab read the programme (pm_tableau_read)       */
 } pm_gomory;
 
 /* Before a search of P (glp_intopt with gmi_cuts off and pm_gomory_cb in
@@ -57,8 +67,6 @@ void pm_gomory_cb(pm_gomory *G, glp_tree *T, int stopped);
  * glp_gmi_gen(P, pool, max_cuts): each cut sum val[k] x[ind[k]] >= rhs
  * (k from 1) goes to emit.  The number made; -1 out of memory.  Needs
  * pm_gomory_begin first. */
-typedef void (*pm_gomory_emit)(void *info, int len, const int *ind,
-                               const double *val, double rhs);
 int pm_gomory_round(pm_gomory *G, glp_prob *P, int max_cuts,
                     pm_gomory_emit emit, void *info);
 

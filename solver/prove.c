@@ -58,6 +58,7 @@ void pm_prove_init(pm_prove *P)
     P->room = 0; /* the least that lets it branch */
     P->cuts = 1;
     P->own_tableau = 1;
+    P->own_pool = 1;
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->restart_share = RESTART_SHARE;
     P->restart_rounds = 1;
@@ -1131,10 +1132,10 @@ static int search_round(pm_prove *P, glp_prob *cur, double share)
                                : INT_MAX;
     search_parm(P, n, &io);
     if (P->own_tableau)
-        pm_ios_begin(&P->ios, cur, &io);
+        pm_ios_begin(&P->ios, cur, &io, P->own_pool);
     io.mip_gap = P->mip_gap;
     int ret = glp_intopt(cur, &io);
-    pm_ios_free(&P->ios);
+    pm_ios_free(&P->ios, 0);
     int ms = glp_mip_status(cur);
     if ((ms == GLP_OPT || ms == GLP_FEAS) && glp_mip_obj_val(cur) < P->start_obj) {
         /* (the columns a restart dropped are 0) */
@@ -1387,7 +1388,7 @@ void pm_prove_free(pm_prove *P, int env_lost)
         glp_delete_prob(P->cur);
     P->ip = P->cur = NULL;
     pm_restart_free(&P->rs, env_lost);
-    pm_ios_free(&P->ios);
+    pm_ios_free(&P->ios, env_lost);
     void **blocks[] = {
         (void **)&P->slot,     (void **)&P->state,   (void **)&P->start,
         (void **)&P->where,    (void **)&P->row_key, (void **)&P->row_start,

@@ -55,6 +55,8 @@ typedef struct pm_prove {
     int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
     int own_tableau;  /* GLPK's Gomory cuts and branching made by ios.h
                          (the same, cheaper; default on)                  */
+    int own_pool;     /* ... and its cut pool and MIR cuts (cutpool.h; the
+                         same, cheaper; default on; needs own_tableau)    */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     double restrict_above; /* where the whole would not fit, a restricted
                          programme (gap_kept) runs instead, but only one

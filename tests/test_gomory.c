@@ -13,9 +13,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "branch.h"
 #include "gomory.h"
+#include "ios.h"
 
 static unsigned next(unsigned *s)
 {
@@ -281,8 +283,21 @@ typedef struct search {
     pm_gomory *G; /* NULL: GLPK's own cuts */
     pm_branch *B; /* NULL: GLPK's own branching */
     pm_tableau *Tb;
+    pm_ios *ios;  /* all of ios.h, its cut pool too (G, B, Tb NULL) */
     long nodes;
+    uint64_t trace; /* rows and LP value at every branching */
+    long pool_rows; /* cuts the pool added (ios)                */
 } search;
+
+static void trace(search *S, glp_tree *T)
+{
+    glp_prob *P = glp_ios_get_prob(T);
+    double z = glp_get_obj_val(P);
+    uint64_t bits;
+    memcpy(&bits, &z, sizeof bits);
+    S->trace = (S->trace ^ bits ^ (uint64_t)glp_get_num_rows(P) << 40) *
+               1099511628211ull;
+}
 
 static void count_cb(glp_tree *T, void *info)
 {
@@ -291,6 +306,10 @@ static void count_cb(glp_tree *T, void *info)
     glp_ios_tree_size(T, &active, &alive, &total);
     if (total > S->nodes)
         S->nodes = total;
+    if (glp_ios_reason(T) == GLP_IBRANCH)
+        trace(S, T);
+    if (S->ios)
+        pm_ios_cb(S->ios, T, 0);
     if (S->G)
         pm_gomory_cb(S->G, T, 0);
     if (S->B && glp_ios_reason(T) == GLP_IBRANCH)
@@ -316,23 +335,35 @@ static long search_with(glp_prob *P, search *S, int *status)
     io.bt_tech = GLP_BT_BLB;
     io.gmi_cuts = S->G ? GLP_OFF : GLP_ON;
     io.mir_cuts = GLP_ON;
+    if (S->ios) {
+        pm_ios_begin(S->ios, P, &io, 1);
+        assert_true(S->ios->pooled);
+        assert_int_equal(io.mir_cuts, GLP_OFF);
+    }
     assert_int_equal(glp_intopt(P, &io), 0);
+    if (S->ios) {
+        S->pool_rows = S->ios->pool.added;
+        pm_ios_free(S->ios, 0);
+    }
     *status = glp_mip_status(P);
     if (S->Tb)
         pm_tableau_free(S->Tb);
     return S->nodes;
 }
 
-/* GLPK's search, then ours with our cuts (mode 1), our branching (2) or
- * both (3): the same nodes and optimum. */
-static void same_search(int mode, unsigned seed)
+/* GLPK's search, then ours with our cuts (mode 1), our branching (2),
+ * both (3), or all of ios.h (4: its cut pool, its choice of cuts and the
+ * MIR cuts made from the callback too): the same nodes, the same rows
+ * and LP value at every branching, and the same optimum. */
+static void same_search(int mode, unsigned seed, int count)
 {
     glp_term_out(GLP_OFF);
     unsigned s = seed;
-    int same_nodes = 0, searched = 0, branched = 0;
-    long chosen = 0;
-    for (int t = 0; t < 60; t++) {
-        instance I = random_instance(&s, 12, 36, 6, 16);
+    int same = 0, searched = 0, branched = 0;
+    long chosen = 0, pooled = 0;
+    for (int t = 0; t < count; t++) {
+        instance I = random_instance(&s, 12, mode == 4 ? 40 : 36, 6,
+                                     mode == 4 ? 18 : 16);
         int st_glpk, st_ours;
         search theirs = {0};
         long nodes_glpk = search_with(I.P, &theirs, &st_glpk);
@@ -340,46 +371,57 @@ static void same_search(int mode, unsigned seed)
         pm_gomory G = {0};
         pm_branch B = {0};
         pm_tableau Tb;
+        pm_ios ios = {0};
         search ours = {.G = mode & 1 ? &G : NULL, .B = mode & 2 ? &B : NULL,
                        .Tb = &Tb};
+        if (mode == 4)
+            ours = (search){.ios = &ios};
         long nodes_ours = search_with(I.P, &ours, &st_ours);
         double z_ours = glp_mip_obj_val(I.P);
         assert_int_equal(st_glpk, GLP_OPT); /* x0 is feasible */
         assert_int_equal(st_ours, GLP_OPT);
-        assert_true(fabs(z_glpk - z_ours) <= 1e-6 * fmax(1, fabs(z_glpk)));
+        assert_true(z_glpk == z_ours);
         searched++;
         branched += nodes_glpk > 1;
-        same_nodes += nodes_glpk == nodes_ours;
+        same += nodes_glpk == nodes_ours && theirs.trace == ours.trace;
         chosen += B.chosen;
+        pooled += ours.pool_rows;
         pm_gomory_free(&G);
         pm_branch_free(&B);
         instance_free(&I);
     }
-    printf("same search (mode %d): %d of %d searches took the same nodes "
-           "(%d branched, %ld branchings ours)\n", mode, same_nodes, searched,
-           branched, chosen);
+    printf("same search (mode %d): %d of %d searches alike (%d branched, "
+           "%ld branchings ours, %ld cuts by our pool)\n", mode, same,
+           searched, branched, chosen, pooled);
     assert_true(branched >= 15);
     assert_true(!(mode & 2) || chosen >= 100);
-    assert_int_equal(same_nodes, searched);
+    assert_true(mode != 4 || pooled >= 500);
+    assert_int_equal(same, searched);
     glp_free_env();
 }
 
 static void test_same_search_cuts(void **state)
 {
     (void)state;
-    same_search(1, 11);
+    same_search(1, 11, 60);
 }
 
 static void test_same_search_branching(void **state)
 {
     (void)state;
-    same_search(2, 13);
+    same_search(2, 13, 60);
 }
 
 static void test_same_search_both(void **state)
 {
     (void)state;
-    same_search(3, 17);
+    same_search(3, 17, 60);
+}
+
+static void test_same_search_pool(void **state)
+{
+    (void)state;
+    same_search(4, 23, 80);
 }
 
 int main(void)
@@ -391,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_same_search_cuts),
         cmocka_unit_test(test_same_search_branching),
         cmocka_unit_test(test_same_search_both),
+        cmocka_unit_test(test_same_search_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
