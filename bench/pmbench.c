@@ -7,7 +7,8 @@
  *       repeated: its figures depend on the machine's speed).  --without
  *       turns techniques of the search off (lagrange, colgen, master_cuts,
  *       master_ip, quick, lns, rc_fixing, cuts, primal, prove, restart, first,
- *       gomory, purge, propagate, second, dive: pm_model_tuning in solver/model.h);
+ *       gomory, pool, prepro, purge, propagate, second, dive: pm_model_tuning
+ *       in solver/model.h);
  *       --households enters every sibling group of the proof by households
  *       (prove = 2).
  *   pmbench write SCENARIO OUT [--lp]
@@ -127,16 +128,16 @@ static int has_flag(int argc, char **argv, int from, const char *name)
  * name. */
 static int parse_without(const char *list, pm_model_tuning *t)
 {
-    static const char *const names[] = {"lagrange", "colgen", "master_cuts",
-                                        "master_ip", "quick", "lns",
-                                        "rc_fixing", "cuts", "primal", "prove",
-                                        "restart", "first", "gomory", "pool",
-                                        "purge", "propagate", "second",
-                                        "dive"};
+    static const char *const names[] = {
+        "lagrange", "colgen", "master_cuts", "master_ip", "quick",
+        "lns",      "rc_fixing", "cuts",     "primal",    "prove",
+        "restart",  "first",  "gomory",      "pool",      "prepro",
+        "purge",    "propagate", "second",   "dive"};
     int *flags[] = {&t->lagrange, &t->colgen, &t->master_cuts, &t->master_ip,
                     &t->quick, &t->lns, &t->rc_fixing, &t->cuts, &t->primal,
                     &t->prove, &t->restart, &t->first, &t->gomory, &t->pool,
-                    &t->purge, &t->propagate, &t->second, &t->dive};
+                    &t->prepro, &t->purge, &t->propagate, &t->second,
+                    &t->dive};
     char buf[256];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {

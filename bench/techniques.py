@@ -16,13 +16,13 @@ Instances: the bundled borough (examples/stockton-2023.json) and boroughs
 generated with `placematch generate --profile stockton-2023` (3,000: the
 regional profile).  Techniques (solver/model.h, pm_model_tuning):
 lagrange, colgen, master_cuts, master_ip, quick, lns, rc_fixing, cuts, primal,
-prove, restart.
+prove, restart, first, gomory, pool, prepro, purge, propagate.
 """
 import argparse, json, os, subprocess, time
 
 import sections
 
-TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory", "purge", "propagate"]
+TECHS = ["lagrange", "colgen", "master_cuts", "master_ip", "quick", "lns", "rc_fixing", "cuts", "primal", "prove", "restart", "first", "gomory", "pool", "prepro", "purge", "propagate"]
 WHAT = {
     "lagrange": "subgradient ascent on capacity prices: with colgen, 300 steps for starting prices (off: zero prices, trivial bound, no column generation)",
     "colgen": "column generation over sibling-group arrangements (GLPK master): the exact Lagrangian dual, sibling-only rows priced; its master's support picks the quick search's arcs (off: 2,000 ascent steps give bound and prices)",
@@ -37,6 +37,8 @@ WHAT = {
     "restart": "the proof's branch and bound restarted over the columns its root's reduced costs leave once the incumbent rules out half (solver/restart.c; the proof runs only under limits of 30 s or more)",
     "first": "before the proof, its programme over the 15% of its columns of least excess, for a better incumbent (solver/model.c, first_search)",
     "gomory": "GLPK's Gomory cuts and Driebeck-Tomlin branching, in the proof and the search over arcs, made by our own tableau rows (solver/tableau.c, gomory.c, branch.c, ios.c): the same search, faster (off: GLPK's own)",
+    "pool": "GLPK's cut pool, its choice among the pooled cuts and its MIR cuts, made from the callback with the cut over the nonbasic variables from our copy of the matrix (solver/cutpool.c): the same search, faster (off: GLPK's own)",
+    "prepro": "GLPK's node preprocessing (bound propagation over every row and the incumbent's cut-off), made from the callback over arrays (solver/prepro.c): the same search, faster (off: GLPK's own)",
     "purge": "column generation sets the master's columns of largest reduced cost aside while it runs, once it holds 12,000 (solver/colgen.c): the same bound, fewer columns for every simplex step to price (a region only)",
     "propagate": "a restart of the proof also fixes at 0 the columns that bound propagation over its root's rows rules out (solver/restart.c): GLPK's preprocessing would fix the same at the new root, after passes over every column; the same search, sooner",
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* glpios11.c's constants */
 #define CANDIDATES_ROOT 90 /* cuts considered at the root ...            */
 #define CANDIDATES_NODE 10 /* ... and at any other node                  */
@@ -13,17 +15,6 @@
 #define EFF_MIN 0.01       /* a cut with both below is not worth a row    */
 #define PARALLEL_MAX 0.90  /* cosine above which a cut repeats one taken  */
 #define RTEST_EPS 1e-9     /* the ratio test's tolerance                  */
-
-/* *p resized to count items of size; left as it was when out of memory
- * (0). */
-static int regrow(void **p, size_t count, size_t size)
-{
-    void *q = realloc(*p, (count ? count : 1) * size);
-    if (!q)
-        return 0;
-    *p = q;
-    return 1;
-}
 
 void pm_cutpool_free(pm_cutpool *C, int env_lost)
 {
@@ -57,19 +48,19 @@ static int fit_cut(pm_cutpool *C, int len)
 {
     if (C->count + 1 > C->cap) {
         size_t cap = 2 * (size_t)C->cap + 16;
-        if (!regrow((void **)&C->beg, cap + 1, sizeof *C->beg) ||
-            !regrow((void **)&C->rhs, cap, sizeof *C->rhs) ||
-            !regrow((void **)&C->norm2, cap, sizeof *C->norm2) ||
-            !regrow((void **)&C->type, cap, sizeof *C->type) ||
-            !regrow((void **)&C->rank, cap, sizeof *C->rank))
+        if (!pm_regrow((void **)&C->beg, cap + 1, sizeof *C->beg) ||
+            !pm_regrow((void **)&C->rhs, cap, sizeof *C->rhs) ||
+            !pm_regrow((void **)&C->norm2, cap, sizeof *C->norm2) ||
+            !pm_regrow((void **)&C->type, cap, sizeof *C->type) ||
+            !pm_regrow((void **)&C->rank, cap, sizeof *C->rank))
             return 0;
         C->cap = (int)cap;
     }
     int need = C->beg[C->count] + len;
     if (need > C->nzcap) {
         size_t cap = 2 * (size_t)need;
-        if (!regrow((void **)&C->ind, cap, sizeof *C->ind) ||
-            !regrow((void **)&C->val, cap, sizeof *C->val))
+        if (!pm_regrow((void **)&C->ind, cap, sizeof *C->ind) ||
+            !pm_regrow((void **)&C->val, cap, sizeof *C->val))
             return 0;
         C->nzcap = (int)cap;
     }
@@ -137,9 +128,9 @@ static int fit_rows(pm_cutpool *C, int m)
     if (m <= C->mcap)
         return 1;
     size_t m1 = (size_t)m + 1, mn1 = m1 + (size_t)C->n;
-    if (!regrow((void **)&C->rho, m1, sizeof *C->rho) ||
-        !regrow((void **)&C->tind, mn1, sizeof *C->tind) ||
-        !regrow((void **)&C->tval, mn1, sizeof *C->tval))
+    if (!pm_regrow((void **)&C->rho, m1, sizeof *C->rho) ||
+        !pm_regrow((void **)&C->tind, mn1, sizeof *C->tind) ||
+        !pm_regrow((void **)&C->tval, mn1, sizeof *C->tval))
         return 0;
     C->mcap = m;
     return 1;

@@ -20,12 +20,13 @@ static void take_pool(pm_ios *S, glp_prob *P, glp_iocp *io)
     io->mir_cuts = GLP_OFF;
 }
 
-void pm_ios_begin(pm_ios *S, glp_prob *P, glp_iocp *io, int pool)
+void pm_ios_begin(pm_ios *S, glp_prob *P, glp_iocp *io, unsigned take)
 {
     pm_ios_free(S, 0);
     if (!pm_tableau_init(&S->tab, glp_get_num_cols(P)))
         return;
     int gmi = io->gmi_cuts == GLP_ON, mir = io->mir_cuts == GLP_ON;
+    int pool = (take & PM_IOS_POOL) != 0;
     if ((gmi || (pool && mir)) && pm_gomory_begin(&S->gmi, P, &S->tab)) {
         S->gmi.make = gmi;
         io->gmi_cuts = GLP_OFF;
@@ -33,6 +34,8 @@ void pm_ios_begin(pm_ios *S, glp_prob *P, glp_iocp *io, int pool)
             take_pool(S, P, io);
     }
     S->branching = io->br_tech == GLP_BR_DTH;
+    if (take & PM_IOS_PREPRO)
+        (void)pm_prepro_begin(&S->pp, P, io); /* (0: GLPK's own) */
 }
 
 /* At the end of a cut request where GLPK's generators were due: the MIR
@@ -67,6 +70,8 @@ void pm_ios_cb(pm_ios *S, glp_tree *T, int stopped)
     pm_gomory_cb(&S->gmi, T, stopped);
     if (S->pooled && reason == GLP_ICUTGEN && S->gmi.due)
         end_request(S, T);
+    if (!stopped)
+        pm_prepro_cb(&S->pp, T);
     if (S->branching && !stopped && reason == GLP_IBRANCH)
         pm_branch_drtom(&S->br, &S->tab, T);
 }
@@ -74,6 +79,7 @@ void pm_ios_cb(pm_ios *S, glp_tree *T, int stopped)
 void pm_ios_free(pm_ios *S, int env_lost)
 {
     pm_cutpool_free(&S->pool, env_lost);
+    pm_prepro_free(&S->pp);
     pm_gomory_free(&S->gmi);
     pm_branch_free(&S->br);
     pm_tableau_free(&S->tab);

@@ -276,7 +276,8 @@ void pm_model_tuning_init(pm_model_tuning *t)
                            .master_ip = 1, .quick = 1, .lns = 1,
                            .rc_fixing = 1, .cuts = 1, .primal = 1,
                            .prove = 1, .restart = 1, .first = 1, .second = 1,
-                           .dive = 1, .gomory = 1, .pool = 1, .purge = 1,
+                           .dive = 1, .gomory = 1, .pool = 1, .prepro = 1,
+                           .purge = 1,
                            .propagate = 1};
 }
 
@@ -377,7 +378,9 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
     if (X->tune.gomory)
-        pm_ios_begin(&X->ios, X->lp, &io, X->tune.pool);
+        pm_ios_begin(&X->ios, X->lp, &io,
+                     (X->tune.pool ? PM_IOS_POOL : 0) |
+                         (X->tune.prepro ? PM_IOS_PREPRO : 0));
     ret = glp_intopt(X->lp, &io);
     pm_ios_free(&X->ios, 0);
     out->lp_iterations = glp_get_it_cnt(X->lp);
@@ -1078,6 +1081,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
     P->own_pool = X->tune.pool;
+    P->own_prepro = X->tune.prepro;
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
     P->keep_most = keep > 0 ? FIRST_KEEP_MOST : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */

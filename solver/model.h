@@ -43,6 +43,8 @@ typedef struct pm_model_tuning {
     int pool;      /* ... and its cut pool, its choice of cuts and its MIR
                       cuts made by ios.h (cutpool.h): the same search,
                       faster (0: GLPK's own; needs gomory)                  */
+    int prepro;    /* ... and its node preprocessing (prepro.h): the same
+                      search, faster (0: GLPK's own; needs gomory)          */
     int primal;    /* primal simplex at the root (0: dual)                   */
     int prove;     /* the exact search over the master's columns that can
                       beat the incumbent (prove.h), instead of over arcs;

@@ -57,6 +57,8 @@ typedef struct pm_prove {
                          (the same, cheaper; default on)                  */
     int own_pool;     /* ... and its cut pool and MIR cuts (cutpool.h; the
                          same, cheaper; default on; needs own_tableau)    */
+    int own_prepro;   /* ... and its node preprocessing (prepro.h; the same,
+                         cheaper; default on; needs own_tableau)          */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     double restrict_above; /* where the whole would not fit, a restricted
                          programme (gap_kept) runs instead, but only one

@@ -283,10 +283,12 @@ typedef struct search {
     pm_gomory *G; /* NULL: GLPK's own cuts */
     pm_branch *B; /* NULL: GLPK's own branching */
     pm_tableau *Tb;
-    pm_ios *ios;  /* all of ios.h, its cut pool too (G, B, Tb NULL) */
+    pm_ios *ios;  /* all of ios.h (G, B, Tb NULL), taking over take */
+    unsigned take;
     long nodes;
     uint64_t trace; /* rows and LP value at every branching */
     long pool_rows; /* cuts the pool added (ios)                */
+    long pre_done, pre_handed, pre_tightened; /* (ios: prepro.h)  */
 } search;
 
 static void trace(search *S, glp_tree *T)
@@ -336,13 +338,18 @@ static long search_with(glp_prob *P, search *S, int *status)
     io.gmi_cuts = S->G ? GLP_OFF : GLP_ON;
     io.mir_cuts = GLP_ON;
     if (S->ios) {
-        pm_ios_begin(S->ios, P, &io, 1);
-        assert_true(S->ios->pooled);
-        assert_int_equal(io.mir_cuts, GLP_OFF);
+        pm_ios_begin(S->ios, P, &io, S->take);
+        assert_true(S->ios->pooled == ((S->take & PM_IOS_POOL) != 0));
+        assert_true((io.mir_cuts == GLP_OFF) == S->ios->pooled);
+        assert_true((io.pp_tech == GLP_PP_NONE) ==
+                    ((S->take & PM_IOS_PREPRO) != 0));
     }
     assert_int_equal(glp_intopt(P, &io), 0);
     if (S->ios) {
         S->pool_rows = S->ios->pool.added;
+        S->pre_done = S->ios->pp.done;
+        S->pre_handed = S->ios->pp.handed;
+        S->pre_tightened = S->ios->pp.tightened;
         pm_ios_free(S->ios, 0);
     }
     *status = glp_mip_status(P);
@@ -352,18 +359,19 @@ static long search_with(glp_prob *P, search *S, int *status)
 }
 
 /* GLPK's search, then ours with our cuts (mode 1), our branching (2),
- * both (3), or all of ios.h (4: its cut pool, its choice of cuts and the
- * MIR cuts made from the callback too): the same nodes, the same rows
- * and LP value at every branching, and the same optimum. */
+ * both (3), or all of ios.h (4 + take: 4, its cut pool, its choice of
+ * cuts and the MIR cuts made from the callback too; 6, its node
+ * preprocessing; 7, both): the same nodes, the same rows and LP value at
+ * every branching, and the same optimum. */
 static void same_search(int mode, unsigned seed, int count)
 {
     glp_term_out(GLP_OFF);
     unsigned s = seed;
     int same = 0, searched = 0, branched = 0;
-    long chosen = 0, pooled = 0;
+    long chosen = 0, pooled = 0, pre[3] = {0};
     for (int t = 0; t < count; t++) {
-        instance I = random_instance(&s, 12, mode == 4 ? 40 : 36, 6,
-                                     mode == 4 ? 18 : 16);
+        instance I = random_instance(&s, 12, mode >= 4 ? 40 : 36, 6,
+                                     mode >= 4 ? 18 : 16);
         int st_glpk, st_ours;
         search theirs = {0};
         long nodes_glpk = search_with(I.P, &theirs, &st_glpk);
@@ -374,8 +382,8 @@ static void same_search(int mode, unsigned seed, int count)
         pm_ios ios = {0};
         search ours = {.G = mode & 1 ? &G : NULL, .B = mode & 2 ? &B : NULL,
                        .Tb = &Tb};
-        if (mode == 4)
-            ours = (search){.ios = &ios};
+        if (mode >= 4)
+            ours = (search){.ios = &ios, .take = (unsigned)mode - 4};
         long nodes_ours = search_with(I.P, &ours, &st_ours);
         double z_ours = glp_mip_obj_val(I.P);
         assert_int_equal(st_glpk, GLP_OPT); /* x0 is feasible */
@@ -386,16 +394,21 @@ static void same_search(int mode, unsigned seed, int count)
         same += nodes_glpk == nodes_ours && theirs.trace == ours.trace;
         chosen += B.chosen;
         pooled += ours.pool_rows;
+        pre[0] += ours.pre_done, pre[1] += ours.pre_handed;
+        pre[2] += ours.pre_tightened;
         pm_gomory_free(&G);
         pm_branch_free(&B);
         instance_free(&I);
     }
     printf("same search (mode %d): %d of %d searches alike (%d branched, "
-           "%ld branchings ours, %ld cuts by our pool)\n", mode, same,
-           searched, branched, chosen, pooled);
+           "%ld branchings ours, %ld cuts by our pool, %ld nodes "
+           "preprocessed by us, %ld by GLPK, %ld bounds tightened)\n", mode,
+           same, searched, branched, chosen, pooled, pre[0], pre[1], pre[2]);
     assert_true(branched >= 15);
-    assert_true(!(mode & 2) || chosen >= 100);
-    assert_true(mode != 4 || pooled >= 500);
+    assert_true(!(mode == 2 || mode == 3) || chosen >= 100);
+    assert_true(!(mode == 5 || mode == 7) || pooled >= 500);
+    assert_true(!(mode == 6 || mode == 7) ||
+                (pre[0] >= 500 && pre[1] >= 10 && pre[2] >= 500));
     assert_int_equal(same, searched);
     glp_free_env();
 }
@@ -421,7 +434,19 @@ static void test_same_search_both(void **state)
 static void test_same_search_pool(void **state)
 {
     (void)state;
-    same_search(4, 23, 80);
+    same_search(4 + PM_IOS_POOL, 23, 80);
+}
+
+static void test_same_search_prepro(void **state)
+{
+    (void)state;
+    same_search(4 + PM_IOS_PREPRO, 29, 80);
+}
+
+static void test_same_search_all(void **state)
+{
+    (void)state;
+    same_search(4 + PM_IOS_POOL + PM_IOS_PREPRO, 31, 80);
 }
 
 int main(void)
@@ -434,6 +459,8 @@ int main(void)
         cmocka_unit_test(test_same_search_branching),
         cmocka_unit_test(test_same_search_both),
         cmocka_unit_test(test_same_search_pool),
+        cmocka_unit_test(test_same_search_prepro),
+        cmocka_unit_test(test_same_search_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

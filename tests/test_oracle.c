@@ -283,6 +283,7 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     t.first = idx % 4 != 1;
     t.gomory = idx % 5 != 2;
     t.pool = idx % 7 != 3;
+    t.prepro = idx % 6 != 4;
     t.dive = idx % 8 < 4 ? 2 : 3;
     pm_model_hints h = {.tuning = &t};
     pm_result *res = NULL;
@@ -293,9 +294,10 @@ static void check_proof(const pm_scenario *sc, double brute, int idx,
     if (pm_result_status(res) != PM_SOL_OPTIMAL ||
         !close_to(pm_result_objective(res), brute))
         problem(pr, "proof over the master (mode %d, restart %d, cuts %d, "
-                "first %d, gomory %d, pool %d, purge %d, dive %d): status %s, "
-                "objective %.9f, brute force %.9f", t.prove, t.restart, t.cuts,
-                t.first, t.gomory, t.pool, t.purge, t.dive,
+                "first %d, gomory %d, pool %d, prepro %d, purge %d, dive %d): "
+                "status %s, objective %.9f, brute force %.9f", t.prove,
+                t.restart, t.cuts, t.first, t.gomory, t.pool, t.prepro,
+                t.purge, t.dive,
                 pm_solution_name(pm_result_status(res)),
                 pm_result_objective(res), brute);
     pm_result_free(res);
