@@ -51,7 +51,11 @@ static void end_request(pm_ios *S, glp_tree *T)
         S->pool.count = 0;
         return;
     }
-    if (!pm_cutpool_mir(&S->pool, T) || S->pool.count == 0)
+    if (!pm_cutpool_mir(&S->pool, T)) {
+        S->pool.count = 0; /* out of memory: no cuts this time */
+        return;
+    }
+    if (S->pool.count == 0)
         return;
     if (!S->gmi.read && !pm_tableau_read(&S->tab, P)) {
         S->pool.count = 0; /* out of memory: no cuts this time */
