@@ -21,7 +21,7 @@ void pm_cutpool_free(pm_cutpool *C, int env_lost)
     if (C->mir && !env_lost)
         glp_mir_free(C->mir);
     free(C->beg), free(C->ind), free(C->val), free(C->rhs), free(C->norm2);
-    free(C->type), free(C->rank), free(C->a), free(C->work), free(C->rho);
+    free(C->type), free(C->rank), free(C->a), free(C->work);
     free(C->tval), free(C->tind);
     memset(C, 0, sizeof *C);
 }
@@ -121,15 +121,13 @@ void pm_cutpool_start(pm_cutpool *C, glp_tree *T)
         C->mir = glp_mir_init(glp_ios_get_prob(T));
 }
 
-/* Room for a programme of m rows in rho, and for a cut over its m + n
- * variables in tind and tval. */
+/* Room for a cut over a programme's m + n variables in tind and tval. */
 static int fit_rows(pm_cutpool *C, int m)
 {
     if (m <= C->mcap)
         return 1;
     size_t m1 = (size_t)m + 1, mn1 = m1 + (size_t)C->n;
-    if (!pm_regrow((void **)&C->rho, m1, sizeof *C->rho) ||
-        !pm_regrow((void **)&C->tind, mn1, sizeof *C->tind) ||
+    if (!pm_regrow((void **)&C->tind, mn1, sizeof *C->tind) ||
         !pm_regrow((void **)&C->tval, mn1, sizeof *C->tval))
         return 0;
     C->mcap = m;
@@ -144,37 +142,28 @@ static int fit_rows(pm_cutpool *C, int m)
 static int transform(pm_cutpool *C, pm_tableau *Tb, glp_prob *P, int k)
 {
     int m = Tb->m, len = 0;
+    double *rho = Tb->rho; /* (the tableau's row under way, m + 1 long) */
     for (int e = C->beg[k]; e < C->beg[k + 1]; e++) {
         C->a[C->ind[e]] = C->val[e];
         pm_tableau_touch(Tb, C->ind[e]);
     }
     for (int i = 1; i <= m; i++) {
         int h = glp_get_bhead(P, i);
-        C->rho[i] = h <= m ? 0.0 : C->a[h - m];
+        rho[i] = h <= m ? 0.0 : C->a[h - m];
     }
-    glp_btran(P, C->rho);
-    for (int i = 1; i <= m; i++) {
-        if (C->rho[i] == 0)
-            continue;
-        if (Tb->rstat[i] != GLP_BS) {
+    glp_btran(P, rho);
+    for (int i = 1; i <= m; i++)
+        if (rho[i] != 0 && Tb->rstat[i] != GLP_BS) {
             len++;
             C->tind[len] = i;
-            C->tval[len] = -C->rho[i];
+            C->tval[len] = -rho[i];
         }
-        const int *idx;
-        const double *val;
-        int rl = pm_tableau_row_of(Tb, i, &idx, &val);
-        for (int t = 0; t < rl; t++)
-            pm_tableau_touch(Tb, idx[t]);
-    }
-    pm_tableau_sort(Tb);
+    pm_tableau_touch_support(Tb);
     for (int t = 0; t < Tb->ntouched; t++) {
         int j = Tb->touched[t];
         if (Tb->cstat[j] == GLP_BS)
             continue;
-        double alfa = C->a[j];
-        for (int q = Tb->cbeg[j]; q < Tb->cbeg[j + 1]; q++)
-            alfa += Tb->cval[q] * C->rho[Tb->cidx[q]];
+        double alfa = pm_tableau_dot(Tb, j, C->a[j]);
         if (alfa != 0.0) {
             len++;
             C->tind[len] = m + j;

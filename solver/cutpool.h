@@ -49,7 +49,7 @@ typedef struct pm_cutpool {
     int *type;
     pm_cutpool_rank *rank;
     /* scratch: a (kept zero), work (kept zero), the transformed cut   */
-    double *a, *work, *rho, *tval;
+    double *a, *work, *tval;
     int *tind, mcap;
     int want_mir;   /* MIR cuts wanted                                   */
     long added;     /* rows added in this search                         */

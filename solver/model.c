@@ -331,6 +331,13 @@ static int setup_fits(const solve_ctx *X, int narcs, double t0, double roots)
     return roots * predicted * 1000 < ms_left(X, t0);
 }
 
+/* What ios.h takes over beyond the Gomory cuts and branching, in both
+ * searches. */
+static unsigned ios_take(const pm_model_tuning *t)
+{
+    return (t->pool ? PM_IOS_POOL : 0) | (t->prepro ? PM_IOS_PREPRO : 0);
+}
+
 /* The search over arcs' callback: the watch, then GLPK's own cuts and
  * branching made faster (ios.h). */
 static void arc_search_cb(glp_tree *T, void *info)
@@ -378,9 +385,7 @@ static int run_glpk(solve_ctx *X, pm_model_result *out, double t0)
     io.br_tech = GLP_BR_DTH;
     io.bt_tech = GLP_BT_BLB;
     if (X->tune.gomory)
-        pm_ios_begin(&X->ios, X->lp, &io,
-                     (X->tune.pool ? PM_IOS_POOL : 0) |
-                         (X->tune.prepro ? PM_IOS_PREPRO : 0));
+        pm_ios_begin(&X->ios, X->lp, &io, ios_take(&X->tune));
     ret = glp_intopt(X->lp, &io);
     pm_ios_free(&X->ios, 0);
     out->lp_iterations = glp_get_it_cnt(X->lp);
@@ -1080,8 +1085,7 @@ static int prove_by_master(solve_ctx *X, const pm_scenario *sc,
     P->first_added = X->cg_own > 0 ? X->cg_own : INT_MAX;
     P->cuts = X->tune.cuts;
     P->own_tableau = X->tune.gomory;
-    P->own_pool = X->tune.pool;
-    P->own_prepro = X->tune.prepro;
+    P->ios_take = ios_take(&X->tune);
     P->keep_share = keep > 0 ? keep : X->tune.prove_keep;
     P->keep_most = keep > 0 ? FIRST_KEEP_MOST : X->tune.prove_keep_most;
     /* the first search (keep) runs for an incumbent, not for its bound */

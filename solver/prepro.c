@@ -58,7 +58,8 @@ int pm_prepro_begin(pm_prepro *R, glp_prob *P, glp_iocp *io)
 
 /* The objective (row 0: its nonzero coefficients, by column) and rows
  * 1..m0 as glp_get_mat_row lists them; then the same by column, each
- * column's rows as glp_get_mat_col lists them. */
+ * column's rows as glp_get_mat_col lists them; and which columns are
+ * integer. */
 static int read_rows(pm_prepro *R, glp_prob *P)
 {
     int m0 = glp_get_num_rows(P), n = R->n, nz = 0;
@@ -92,6 +93,8 @@ static int read_rows(pm_prepro *R, glp_prob *P)
         at += glp_get_mat_col(P, j, R->crow + at - 1, NULL);
     }
     R->cbeg[n + 1] = at;
+    for (int j = 1; j <= n; j++) /* (kinds do not change in a search) */
+        R->integer[j] = glp_get_col_kind(P, j) != GLP_CV;
     R->m0 = m0;
     return 1;
 }
@@ -433,7 +436,6 @@ static void read_bounds(pm_prepro *R, glp_prob *P, int m)
         R->l[j] = R->l0[j] = glp_get_col_lb(P, j);
         R->u[j] = R->u0[j] = glp_get_col_ub(P, j);
         R->type[j] = glp_get_col_type(P, j);
-        R->integer[j] = glp_get_col_kind(P, j) != GLP_CV;
     }
 }
 

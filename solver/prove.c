@@ -58,8 +58,7 @@ void pm_prove_init(pm_prove *P)
     P->room = 0; /* the least that lets it branch */
     P->cuts = 1;
     P->own_tableau = 1;
-    P->own_pool = 1;
-    P->own_prepro = 1;
+    P->ios_take = PM_IOS_POOL | PM_IOS_PREPRO;
     P->arrangements_max = ARRANGEMENTS_MAX;
     P->restart_share = RESTART_SHARE;
     P->restart_rounds = 1;
@@ -1133,9 +1132,7 @@ static int search_round(pm_prove *P, glp_prob *cur, double share)
                                : INT_MAX;
     search_parm(P, n, &io);
     if (P->own_tableau)
-        pm_ios_begin(&P->ios, cur, &io,
-                     (P->own_pool ? PM_IOS_POOL : 0) |
-                         (P->own_prepro ? PM_IOS_PREPRO : 0));
+        pm_ios_begin(&P->ios, cur, &io, P->ios_take);
     io.mip_gap = P->mip_gap;
     int ret = glp_intopt(cur, &io);
     pm_ios_free(&P->ios, 0);

@@ -55,10 +55,9 @@ typedef struct pm_prove {
     int cuts;         /* GLPK's Gomory and MIR cuts (default on)         */
     int own_tableau;  /* GLPK's Gomory cuts and branching made by ios.h
                          (the same, cheaper; default on)                  */
-    int own_pool;     /* ... and its cut pool and MIR cuts (cutpool.h; the
-                         same, cheaper; default on; needs own_tableau)    */
-    int own_prepro;   /* ... and its node preprocessing (prepro.h; the same,
-                         cheaper; default on; needs own_tableau)          */
+    unsigned ios_take; /* ... and what else ios.h takes over (PM_IOS_POOL,
+                         PM_IOS_PREPRO: the same, cheaper; default both;
+                         needs own_tableau)                               */
     double mip_gap;   /* stop within this relative gap (0: prove)        */
     double restrict_above; /* where the whole would not fit, a restricted
                          programme (gap_kept) runs instead, but only one

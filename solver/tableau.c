@@ -178,13 +178,8 @@ void pm_tableau_clear(pm_tableau *Tb)
     Tb->ntouched = 0;
 }
 
-/* Starts the row of basic column j: rho, and the columns it may touch
- * (those of the rows where rho is nonzero), ascending. */
-static void start_row(pm_tableau *Tb, glp_prob *P, int j)
+void pm_tableau_touch_support(pm_tableau *Tb)
 {
-    memset(Tb->rho, 0, ((size_t)Tb->m + 1) * sizeof *Tb->rho);
-    Tb->rho[glp_get_col_bind(P, j)] = 1;
-    glp_btran(P, Tb->rho);
     for (int i = 1; i <= Tb->m; i++) {
         if (Tb->rho[i] == 0)
             continue;
@@ -197,10 +192,18 @@ static void start_row(pm_tableau *Tb, glp_prob *P, int j)
     pm_tableau_sort(Tb);
 }
 
-/* Its entry at nonbasic column j, summed in GLPK's order. */
-static double entry(const pm_tableau *Tb, int j)
+/* Starts the row of basic column j: rho, and the columns it may touch. */
+static void start_row(pm_tableau *Tb, glp_prob *P, int j)
 {
-    double alfa = 0.0;
+    memset(Tb->rho, 0, ((size_t)Tb->m + 1) * sizeof *Tb->rho);
+    Tb->rho[glp_get_col_bind(P, j)] = 1;
+    glp_btran(P, Tb->rho);
+    pm_tableau_touch_support(Tb);
+}
+
+double pm_tableau_dot(const pm_tableau *Tb, int j, double start)
+{
+    double alfa = start;
     for (int k = Tb->cbeg[j]; k < Tb->cbeg[j + 1]; k++)
         alfa += Tb->rho[Tb->cidx[k]] * Tb->cval[k];
     return alfa;
@@ -221,7 +224,7 @@ int pm_tableau_eval(pm_tableau *Tb, glp_prob *P, int j, int *ind,
         int k = Tb->touched[t];
         if (Tb->cstat[k] == GLP_BS)
             continue;
-        double alfa = entry(Tb, k);
+        double alfa = pm_tableau_dot(Tb, k, 0.0);
         if (alfa != 0) {
             len++;
             ind[len] = m + k;

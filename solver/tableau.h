@@ -49,6 +49,15 @@ void pm_tableau_touch(pm_tableau *Tb, int j);
 void pm_tableau_sort(pm_tableau *Tb);
 void pm_tableau_clear(pm_tableau *Tb);
 
+/* Adds to the set every column that meets a row where rho is nonzero,
+ * then orders the set ascending. */
+void pm_tableau_touch_support(pm_tableau *Tb);
+
+/* start plus column j's terms against rho, summed over the column in
+ * GLPK's order (a tableau entry from 0; glp_transform_row's from the
+ * row's own coefficient). */
+double pm_tableau_dot(const pm_tableau *Tb, int j, double start);
+
 /* The row of basic column j (P factorized, pm_tableau_read since its
  * basis last changed) as glp_eval_tab_row(P, m + j, ind, val) gives it:
  * its nonzero entries at nonbasic variables k (rows 1..m, then columns
