@@ -29,9 +29,9 @@ typedef struct pm_branch {
 
 /* At the callback's GLP_IBRANCH (a minimisation, its LP optimal): hands
  * GLPK the column and branch its Driebeck-Tomlin rule would choose
- * (glp_ios_branch_upon), with Tb (pm_tableau_init for the programme's
- * columns) for the rows.  0 when it left the choice to GLPK (out of
- * memory, or not a case it covers). */
+ * (glp_ios_branch_upon), with Tb (pm_tableau_init for the programme
+ * before its search) for the rows.  0 when it left the choice to GLPK
+ * (out of memory, or not a case it covers). */
 int pm_branch_drtom(pm_branch *B, pm_tableau *Tb, glp_tree *T);
 
 void pm_branch_free(pm_branch *B);

@@ -53,7 +53,7 @@ typedef struct pm_gomory {
 } pm_gomory;
 
 /* Before a search of P (glp_intopt with gmi_cuts off and pm_gomory_cb in
- * its callback), with Tb (pm_tableau_init for P's columns; the caller
+ * its callback), with Tb (pm_tableau_init for P before it; the caller
  * keeps it) for the tableau rows.  0 when out of memory (G then makes no
  * cut: let GLPK make its own). */
 int pm_gomory_begin(pm_gomory *G, glp_prob *P, pm_tableau *Tb);

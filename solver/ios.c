@@ -23,7 +23,7 @@ static void take_pool(pm_ios *S, glp_prob *P, glp_iocp *io)
 void pm_ios_begin(pm_ios *S, glp_prob *P, glp_iocp *io, unsigned take)
 {
     pm_ios_free(S, 0);
-    if (!pm_tableau_init(&S->tab, glp_get_num_cols(P)))
+    if (!pm_tableau_init(&S->tab, P))
         return;
     int gmi = io->gmi_cuts == GLP_ON, mir = io->mir_cuts == GLP_ON;
     int pool = (take & PM_IOS_POOL) != 0;

@@ -15,15 +15,15 @@ void pm_prepro_free(pm_prepro *R)
 {
     void **blocks[] = {
         (void **)&R->rbeg, (void **)&R->rind, (void **)&R->rval,
-        (void **)&R->cbeg, (void **)&R->crow, (void **)&R->xbeg,
-        (void **)&R->xind, (void **)&R->xcbeg, (void **)&R->xcrow,
-        (void **)&R->xval, (void **)&R->L,    (void **)&R->U,
+        (void **)&R->cbeg, (void **)&R->crow, (void **)&R->L,
+        (void **)&R->U,
         (void **)&R->l,    (void **)&R->u,    (void **)&R->lb,
         (void **)&R->ub,   (void **)&R->list, (void **)&R->pass,
         (void **)&R->mark, (void **)&R->integer, (void **)&R->l0,
         (void **)&R->u0,   (void **)&R->type};
     for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
         free(*blocks[i]);
+    pm_cutrows_free(&R->cut);
     memset(R, 0, sizeof *R);
 }
 
@@ -42,8 +42,7 @@ int pm_prepro_begin(pm_prepro *R, glp_prob *P, glp_iocp *io)
     R->l0 = malloc(n1 * sizeof *R->l0);
     R->u0 = malloc(n1 * sizeof *R->u0);
     R->type = malloc(n1 * sizeof *R->type);
-    R->xcbeg = malloc((n1 + 1) * sizeof *R->xcbeg);
-    if (!R->l || !R->u || !R->lb || !R->ub || !R->integer || !R->xcbeg ||
+    if (!R->l || !R->u || !R->lb || !R->ub || !R->integer ||
         !R->l0 || !R->u0 || !R->type) {
         pm_prepro_free(R);
         return 0;
@@ -96,49 +95,8 @@ static int read_rows(pm_prepro *R, glp_prob *P)
     for (int j = 1; j <= n; j++) /* (kinds do not change in a search) */
         R->integer[j] = glp_get_col_kind(P, j) != GLP_CV;
     R->m0 = m0;
-    return 1;
-}
-
-/* The cut rows m0+1..m by row, and by column with each column's newest
- * row first: glp_set_mat_row puts a new row's entries at the head of
- * their columns' lists, so GLPK lists a column's cut rows before the
- * programme's own, the last added first. */
-static int read_cuts(pm_prepro *R, glp_prob *P, int m)
-{
-    int n = R->n, rows = m - R->m0, nz = 0;
-    for (int i = R->m0 + 1; i <= m; i++)
-        nz += glp_get_mat_row(P, i, NULL, NULL);
-    if (nz + 1 > R->xcap) {
-        if (!pm_regrow((void **)&R->xind, (size_t)nz + 1, sizeof *R->xind) ||
-            !pm_regrow((void **)&R->xval, (size_t)nz + 1, sizeof *R->xval) ||
-            !pm_regrow((void **)&R->xcrow, (size_t)nz + 1, sizeof *R->xcrow))
-            return 0;
-        R->xcap = nz + 1;
-    }
-    if (rows + 2 > R->xrows) {
-        if (!pm_regrow((void **)&R->xbeg, (size_t)rows + 2, sizeof *R->xbeg))
-            return 0;
-        R->xrows = rows + 2;
-    }
-    int at = 1; /* (from index 1, as above) */
-    for (int r = 0; r < rows; r++) {
-        R->xbeg[r] = at;
-        at += glp_get_mat_row(P, R->m0 + 1 + r, R->xind + at - 1,
-                              R->xval + at - 1);
-    }
-    R->xbeg[rows] = at;
-    memset(R->xcbeg, 0, ((size_t)n + 2) * sizeof *R->xcbeg);
-    for (int k = 1; k < at; k++)
-        R->xcbeg[R->xind[k] + 1]++;
-    for (int j = 1; j <= n; j++)
-        R->xcbeg[j + 1] += R->xcbeg[j];
-    /* (xcbeg[j] counts up as the rows go in, ending at the next start) */
-    for (int r = rows - 1; r >= 0; r--)
-        for (int k = R->xbeg[r]; k < R->xbeg[r + 1]; k++)
-            R->xcrow[R->xcbeg[R->xind[k]]++] = R->m0 + 1 + r;
-    for (int j = n; j >= 1; j--)
-        R->xcbeg[j] = R->xcbeg[j - 1];
-    return 1;
+    pm_cutrows_free(&R->cut); /* (read again while m0 is 0) */
+    return pm_cutrows_init(&R->cut, n, m0);
 }
 
 static int row_of(const pm_prepro *R, int i, const int **ind,
@@ -149,10 +107,11 @@ static int row_of(const pm_prepro *R, int i, const int **ind,
         *val = R->rval + R->rbeg[i];
         return R->rbeg[i + 1] - R->rbeg[i];
     }
+    const pm_cutrows *X = &R->cut;
     int r = i - R->m0 - 1;
-    *ind = R->xind + R->xbeg[r];
-    *val = R->xval + R->xbeg[r];
-    return R->xbeg[r + 1] - R->xbeg[r];
+    *ind = X->ind + X->beg[r];
+    *val = X->val + X->beg[r];
+    return X->beg[r + 1] - X->beg[r];
 }
 
 /* ---- the propagation (glpios02.c's arithmetic) ---------------------- */
@@ -313,6 +272,40 @@ static int may_bound(const activity *f, const double *a, double L, double U,
     return 0;
 }
 
+/* Whether no entry of the row can take a bound from it: may_bound is 0
+ * for every k, judged from the row's widest term (w and size at their
+ * largest make each side's test only stricter, in floating point too,
+ * since every step of it is monotone).  A dense cut row with room on
+ * both sides, taken up again and again, then costs this pass instead of
+ * may_bound at every entry.  0 says only: look at each entry. */
+static int none_bound(const activity *f, const double *a, double L, double U,
+                      const double *lb, const double *ub, int len)
+{
+    int side_l = L != -DBL_MAX && f->f_max != +DBL_MAX;
+    int side_u = U != +DBL_MAX && f->f_min != -DBL_MAX;
+    if (!side_l && !side_u)
+        return 1;
+    if ((side_l && f->k_max) || (side_u && f->k_min))
+        return 0;
+    double w = 0.0, size = 0.0;
+    for (int k = 0; k < len; k++) {
+        double l = lb[k], u = ub[k];
+        if (l == -DBL_MAX || u == +DBL_MAX)
+            return 0;
+        double wk = fabs(a[k]) * (u - l);
+        double sk = wk + fabs(a[k]) * (fabs(l) + fabs(u));
+        w = wk > w ? wk : w;
+        size = sk > size ? sk : size;
+    }
+    if (side_l &&
+        !(f->f_max - L > w + 1e-9 * (1.0 + size + fabs(L) + fabs(f->f_max))))
+        return 0;
+    if (side_u &&
+        !(U - f->f_min > w + 1e-9 * (1.0 + size + fabs(U) + fabs(f->f_min))))
+        return 0;
+    return 1;
+}
+
 /* How many of the column's bounds moved enough (from l, u to ll, uu)
  * for its rows to be taken up again. */
 static int moved(int integer, double l, double u, double ll, double uu)
@@ -333,8 +326,9 @@ static int moved(int integer, double l, double u, double ll, double uu)
  * first, then its own), where they have passes left and a bound. */
 static void requeue(pm_prepro *R, int j, int max_pass, int *size)
 {
-    const int *rows[2] = {R->xcrow + R->xcbeg[j], R->crow + R->cbeg[j]};
-    int len[2] = {R->xcbeg[j + 1] - R->xcbeg[j], R->cbeg[j + 1] - R->cbeg[j]};
+    const pm_cutrows *X = &R->cut;
+    const int *rows[2] = {X->crow + X->cbeg[j], R->crow + R->cbeg[j]};
+    int len[2] = {X->cbeg[j + 1] - X->cbeg[j], R->cbeg[j + 1] - R->cbeg[j]};
     for (int s = 0; s < 2; s++)
         for (int t = 0; t < len[s]; t++) {
             int ii = rows[s][t];
@@ -360,6 +354,8 @@ static int take_up(pm_prepro *R, int i, int max_pass, int *size)
         return 1;
     if (R->L[i] == -DBL_MAX && R->U[i] == +DBL_MAX)
         return 0;
+    if (!R->frac_int && none_bound(&f, a, R->L[i], R->U[i], R->lb, R->ub, len))
+        return 0;
     for (int k = 0; k < len; k++) {
         int j = ind[k];
         double ll, uu;
@@ -370,6 +366,7 @@ static int take_up(pm_prepro *R, int i, int max_pass, int *size)
             return 1;
         int eff = moved(R->integer[j], R->l[j], R->u[j], ll, uu);
         R->l[j] = ll, R->u[j] = uu;
+        R->frac_int |= R->integer[j] && (ll != floor(ll) || uu != floor(uu));
         if (eff > 0)
             requeue(R, j, max_pass, size);
     }
@@ -432,10 +429,12 @@ static void read_bounds(pm_prepro *R, glp_prob *P, int m)
         R->L[i] = glp_get_row_lb(P, i);
         R->U[i] = glp_get_row_ub(P, i);
     }
+    R->frac_int = 0;
     for (int j = 1; j <= R->n; j++) {
-        R->l[j] = R->l0[j] = glp_get_col_lb(P, j);
-        R->u[j] = R->u0[j] = glp_get_col_ub(P, j);
+        double l = R->l[j] = R->l0[j] = glp_get_col_lb(P, j);
+        double u = R->u[j] = R->u0[j] = glp_get_col_ub(P, j);
         R->type[j] = glp_get_col_type(P, j);
+        R->frac_int |= R->integer[j] && (l != floor(l) || u != floor(u));
     }
 }
 
@@ -477,7 +476,7 @@ static int preprocess(pm_prepro *R, glp_prob *P)
     int m = glp_get_num_rows(P);
     if (R->m0 == 0 && !read_rows(R, P))
         return 0;
-    if (m < R->m0 || !fit_rows(R, m) || !read_cuts(R, P, m))
+    if (m < R->m0 || !fit_rows(R, m) || !pm_cutrows_read(&R->cut, P, m))
         return 0;
     read_bounds(R, P, m);
     if (propagate(R, m, R->root_done ? PASSES_NODE : PASSES_ROOT))

@@ -27,6 +27,8 @@
 
 #include <glpk.h>
 
+#include "cutrows.h"
+
 typedef struct pm_prepro {
     glp_iocp *io;   /* the caller's, while the search runs               */
     int tech;       /* its pp_tech: GLP_PP_ROOT or GLP_PP_ALL            */
@@ -37,15 +39,15 @@ typedef struct pm_prepro {
     double *rval;
     /* the same by column (rows of each column, GLPK's order) */
     int *cbeg, *crow;
-    /* the cut rows at this call, by row and by column */
-    int *xbeg, *xind, *xcbeg, *xcrow, xcap, xrows;
-    double *xval;
+    pm_cutrows cut; /* the cut rows at this call                       */
     /* working arrays: row and column bounds, integer columns, the
      * propagation's list of rows, a row's bounds (by entry) */
     double *L, *U, *l, *u, *lb, *ub;
     double *l0, *u0; /* the columns' bounds as read, and their types */
     int *type, *list, *pass, mcap;
     char *mark, *integer;
+    int frac_int;   /* an integer column's bound is fractional at this node
+                       (none_bound's shortcut is off: may_bound says 1)  */
     /* in this search: nodes (and cut rounds) preprocessed here, handed to
      * GLPK's own (infeasible), column bounds tightened here */
     long done, handed, tightened;

@@ -3,133 +3,120 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *grow(void *p, size_t count, size_t size)
+#include "grow.h"
+
+void pm_tableau_free(pm_tableau *Tb)
 {
-    return realloc(p, (count ? count : 1) * size);
+    void **blocks[] = {
+        (void **)&Tb->cbeg,  (void **)&Tb->cidx,  (void **)&Tb->cval,
+        (void **)&Tb->rbeg,  (void **)&Tb->ridx,  (void **)&Tb->rval,
+        (void **)&Tb->ckind, (void **)&Tb->cstat, (void **)&Tb->ctype,
+        (void **)&Tb->rstat, (void **)&Tb->rho,   (void **)&Tb->touched,
+        (void **)&Tb->mark};
+    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+        free(*blocks[i]);
+    pm_cutrows_free(&Tb->cut);
+    memset(Tb, 0, sizeof *Tb);
 }
 
-int pm_tableau_init(pm_tableau *Tb, int n)
+/* The own rows by row (ascending columns), from the copy by column. */
+static int transpose(pm_tableau *Tb)
+{
+    int m = Tb->m0, nz = Tb->cbeg[Tb->n + 1] - 1;
+    int *fill = calloc((size_t)m + 2, sizeof *fill);
+    if (!fill)
+        return 0;
+    for (int k = 1; k <= nz; k++)
+        fill[Tb->cidx[k]]++;
+    int at = 1;
+    for (int i = 1; i <= m + 1; i++) {
+        Tb->rbeg[i] = at;
+        at += fill[i];
+        fill[i] = 0;
+    }
+    for (int j = 1; j <= Tb->n; j++)
+        for (int k = Tb->cbeg[j]; k < Tb->cbeg[j + 1]; k++) {
+            int i = Tb->cidx[k], to = Tb->rbeg[i] + fill[i]++;
+            Tb->ridx[to] = j;
+            Tb->rval[to] = Tb->cval[k];
+        }
+    free(fill);
+    return 1;
+}
+
+/* P's rows now, as its own: by column, as glp_get_mat_col lists them,
+ * and by row; and its columns' kinds (they do not change in a search). */
+static int read_own(pm_tableau *Tb, glp_prob *P)
+{
+    int n = Tb->n, m = Tb->m0 = glp_get_num_rows(P);
+    long nz = 0;
+    for (int j = 1; j <= n; j++)
+        nz += glp_get_mat_col(P, j, NULL, NULL);
+    size_t n1 = (size_t)n + 1, z1 = (size_t)nz + 1;
+    if (!pm_regrow((void **)&Tb->cbeg, n1 + 1, sizeof *Tb->cbeg) ||
+        !pm_regrow((void **)&Tb->cidx, z1, sizeof *Tb->cidx) ||
+        !pm_regrow((void **)&Tb->cval, z1, sizeof *Tb->cval) ||
+        !pm_regrow((void **)&Tb->rbeg, (size_t)m + 2, sizeof *Tb->rbeg) ||
+        !pm_regrow((void **)&Tb->ridx, z1, sizeof *Tb->ridx) ||
+        !pm_regrow((void **)&Tb->rval, z1, sizeof *Tb->rval) ||
+        !pm_regrow((void **)&Tb->ckind, n1, sizeof *Tb->ckind))
+        return 0;
+    Tb->cbeg[1] = 1;
+    for (int j = 1; j <= n; j++) /* (glp_get_mat_col writes from 1) */
+        Tb->cbeg[j + 1] = Tb->cbeg[j] +
+                          glp_get_mat_col(P, j, Tb->cidx + Tb->cbeg[j] - 1,
+                                          Tb->cval + Tb->cbeg[j] - 1);
+    for (int j = 1; j <= n; j++) {
+        int kind = glp_get_col_kind(P, j);
+        Tb->ckind[j] = kind == GLP_BV ? GLP_IV : kind;
+    }
+    Tb->nz0 = nz;
+    return transpose(Tb);
+}
+
+int pm_tableau_init(pm_tableau *Tb, glp_prob *P)
 {
     memset(Tb, 0, sizeof *Tb);
-    Tb->n = n;
+    int n = Tb->n = glp_get_num_cols(P);
     size_t n1 = (size_t)n + 1;
-    Tb->cbeg = malloc((n1 + 1) * sizeof *Tb->cbeg);
     Tb->mark = calloc(n1, 1);
     Tb->touched = malloc(n1 * sizeof *Tb->touched);
     Tb->cstat = malloc(n1 * sizeof *Tb->cstat);
     Tb->ctype = malloc(n1 * sizeof *Tb->ctype);
-    Tb->ckind = malloc(n1 * sizeof *Tb->ckind);
-    if (Tb->cbeg && Tb->mark && Tb->touched && Tb->cstat && Tb->ctype &&
-        Tb->ckind)
+    if (Tb->mark && Tb->touched && Tb->cstat && Tb->ctype &&
+        read_own(Tb, P) && pm_cutrows_init(&Tb->cut, n, Tb->m0))
         return 1;
     pm_tableau_free(Tb);
     return 0;
 }
 
-void pm_tableau_free(pm_tableau *Tb)
-{
-    free(Tb->cbeg), free(Tb->cidx), free(Tb->cval);
-    free(Tb->rbeg), free(Tb->rfill), free(Tb->ridx), free(Tb->rval);
-    free(Tb->cstat), free(Tb->ctype), free(Tb->ckind), free(Tb->rstat);
-    free(Tb->rho), free(Tb->touched), free(Tb->mark);
-    memset(Tb, 0, sizeof *Tb);
-}
-
-/* Room for nz entries in each copy of the matrix. */
-static int fit_entries(pm_tableau *Tb, int nz)
-{
-    if (nz + 1 <= Tb->nzcap)
-        return 1;
-    int *ci = grow(Tb->cidx, (size_t)nz + 1, sizeof *ci);
-    if (ci)
-        Tb->cidx = ci;
-    double *cv = grow(Tb->cval, (size_t)nz + 1, sizeof *cv);
-    if (cv)
-        Tb->cval = cv;
-    int *ri = grow(Tb->ridx, (size_t)nz + 1, sizeof *ri);
-    if (ri)
-        Tb->ridx = ri;
-    double *rv = grow(Tb->rval, (size_t)nz + 1, sizeof *rv);
-    if (rv)
-        Tb->rval = rv;
-    if (!ci || !cv || !ri || !rv)
-        return 0;
-    Tb->nzcap = nz + 1;
-    return 1;
-}
-
-/* Room for m rows in the per-row arrays (rfill kept zero). */
+/* Room for m rows in the per-row arrays. */
 static int fit_rows(pm_tableau *Tb, int m)
 {
     if (m <= Tb->mcap)
         return 1;
     size_t m1 = (size_t)m + 1;
-    double *rho = grow(Tb->rho, m1, sizeof *rho);
-    if (rho)
-        Tb->rho = rho;
-    int *rs = grow(Tb->rstat, m1, sizeof *rs);
-    if (rs)
-        Tb->rstat = rs;
-    int *rb = grow(Tb->rbeg, m1 + 1, sizeof *rb);
-    if (rb)
-        Tb->rbeg = rb;
-    int *rf = grow(Tb->rfill, m1, sizeof *rf);
-    if (rf)
-        Tb->rfill = rf;
-    if (!rho || !rs || !rb || !rf)
+    if (!pm_regrow((void **)&Tb->rho, m1, sizeof *Tb->rho) ||
+        !pm_regrow((void **)&Tb->rstat, m1, sizeof *Tb->rstat))
         return 0;
-    memset(Tb->rfill, 0, m1 * sizeof *Tb->rfill);
     Tb->mcap = m;
     return 1;
 }
 
-/* The matrix by row, from the copy by column. */
-static void transpose(pm_tableau *Tb)
-{
-    int m = Tb->m, nz = Tb->cbeg[Tb->n + 1] - 1;
-    for (int i = 1; i <= m + 1; i++)
-        Tb->rbeg[i] = 0;
-    for (int k = 1; k <= nz; k++)
-        Tb->rbeg[Tb->cidx[k]]++;
-    int at = 1;
-    for (int i = 1; i <= m + 1; i++) {
-        int len = Tb->rbeg[i];
-        Tb->rbeg[i] = at;
-        at += len;
-    }
-    for (int j = 1; j <= Tb->n; j++)
-        for (int k = Tb->cbeg[j]; k < Tb->cbeg[j + 1]; k++) {
-            int i = Tb->cidx[k], to = Tb->rbeg[i] + Tb->rfill[i]++;
-            Tb->ridx[to] = j;
-            Tb->rval[to] = Tb->cval[k];
-        }
-    for (int i = 1; i <= m; i++)
-        Tb->rfill[i] = 0;
-}
-
 int pm_tableau_read(pm_tableau *Tb, glp_prob *P)
 {
-    int m = glp_get_num_rows(P), nz = 0;
-    if (glp_get_num_cols(P) != Tb->n || !fit_rows(Tb, m))
+    int m = glp_get_num_rows(P);
+    /* (the entries' count says whether the own rows are still those) */
+    if (glp_get_num_cols(P) != Tb->n || m < Tb->m0 || !fit_rows(Tb, m) ||
+        !pm_cutrows_read(&Tb->cut, P, m) ||
+        Tb->nz0 + Tb->cut.nz != glp_get_num_nz(P))
         return 0;
     Tb->m = m;
-    for (int j = 1; j <= Tb->n; j++)
-        nz += glp_get_mat_col(P, j, NULL, NULL);
-    if (!fit_entries(Tb, nz))
-        return 0;
-    Tb->cbeg[1] = 1;
-    for (int j = 1; j <= Tb->n; j++) /* (glp_get_mat_col writes from 1) */
-        Tb->cbeg[j + 1] = Tb->cbeg[j] +
-                          glp_get_mat_col(P, j, Tb->cidx + Tb->cbeg[j] - 1,
-                                          Tb->cval + Tb->cbeg[j] - 1);
-    transpose(Tb);
     for (int i = 1; i <= m; i++)
         Tb->rstat[i] = glp_get_row_stat(P, i);
     for (int j = 1; j <= Tb->n; j++) {
         Tb->cstat[j] = glp_get_col_stat(P, j);
         Tb->ctype[j] = glp_get_col_type(P, j);
-        int kind = glp_get_col_kind(P, j);
-        Tb->ckind[j] = kind == GLP_BV ? GLP_IV : kind;
     }
     return 1;
 }
@@ -137,9 +124,16 @@ int pm_tableau_read(pm_tableau *Tb, glp_prob *P)
 int pm_tableau_row_of(const pm_tableau *Tb, int i, const int **idx,
                       const double **val)
 {
-    *idx = Tb->ridx + Tb->rbeg[i];
-    *val = Tb->rval + Tb->rbeg[i];
-    return Tb->rbeg[i + 1] - Tb->rbeg[i];
+    if (i <= Tb->m0) {
+        *idx = Tb->ridx + Tb->rbeg[i];
+        *val = Tb->rval + Tb->rbeg[i];
+        return Tb->rbeg[i + 1] - Tb->rbeg[i];
+    }
+    const pm_cutrows *X = &Tb->cut;
+    int r = i - Tb->m0 - 1;
+    *idx = X->ind + X->beg[r];
+    *val = X->val + X->beg[r];
+    return X->beg[r + 1] - X->beg[r];
 }
 
 void pm_tableau_touch(pm_tableau *Tb, int j)
@@ -204,6 +198,9 @@ static void start_row(pm_tableau *Tb, glp_prob *P, int j)
 double pm_tableau_dot(const pm_tableau *Tb, int j, double start)
 {
     double alfa = start;
+    const pm_cutrows *X = &Tb->cut;
+    for (int k = X->cbeg[j]; k < X->cbeg[j + 1]; k++)
+        alfa += Tb->rho[X->crow[k]] * X->cval[k];
     for (int k = Tb->cbeg[j]; k < Tb->cbeg[j + 1]; k++)
         alfa += Tb->rho[Tb->cidx[k]] * Tb->cval[k];
     return alfa;

@@ -7,10 +7,14 @@
  * cut round and its Driebeck-Tomlin branching one per fractional column
  * at every branching: on a 600-child proof over 60,000 columns that
  * was 37% of the run (the cuts) and 36% (the branching, on a run of many
- * nodes).  Here the programme's matrix is read once per round, by column
- * and by row; a tableau row is one BTRAN (as GLPK does), then the entries
- * of only the columns that meet a row where the BTRAN's result is
- * nonzero, each summed over its column in GLPK's order.
+ * nodes).  Here the programme's own rows are read once a search (they do
+ * not change during it), by column in GLPK's order and by row, and the
+ * cut rows at each read; a tableau row is one BTRAN (as GLPK does), then
+ * the entries of only the columns that meet a row where the BTRAN's
+ * result is nonzero, each summed over its column in GLPK's order: its
+ * cut rows, the newest first, then its own rows (cutrows.h).  So the rows
+ * after the programme's must be added with glp_set_mat_row, as GLPK
+ * adds cuts, and only they may be deleted.
  *
  * Plain memory (not GLPK's), so it may be freed after GLPK's longjmp. */
 #ifndef PM_TABLEAU_H
@@ -18,25 +22,34 @@
 
 #include <glpk.h>
 
+#include "cutrows.h"
+
 typedef struct pm_tableau {
     int n, m;   /* the programme's columns; its rows at the last read     */
-    /* its matrix by column, in GLPK's order, and by row (from index 1) */
-    int *cbeg, *cidx, *rbeg, *rfill, *ridx, nzcap, mcap;
+    /* its own rows 1..m0, read once: by column in GLPK's order, by row
+     * (from index 1), their entries, and the columns' kinds (GLP_BV
+     * counts as GLP_IV) */
+    int m0, *cbeg, *cidx, *rbeg, *ridx, *ckind;
     double *cval, *rval;
-    /* statuses, types and kinds (GLP_BV counts as GLP_IV) at the read  */
-    int *cstat, *ctype, *ckind, *rstat;
+    long nz0;
+    pm_cutrows cut; /* the cut rows m0+1..m at the last read          */
+    /* statuses and types at the last read */
+    int *cstat, *ctype, *rstat, mcap;
     /* the row under way: rho = B^-T e_i, the columns it may touch      */
     double *rho;
     int *touched, ntouched;
     char *mark;
 } pm_tableau;
 
-/* For a programme of n columns; 0 out of memory. */
-int pm_tableau_init(pm_tableau *Tb, int n);
+/* For programme P, before its search: reads its rows (those it has
+ * now are its own).  0 out of memory. */
+int pm_tableau_init(pm_tableau *Tb, glp_prob *P);
 void pm_tableau_free(pm_tableau *Tb);
 
-/* Reads P's matrix (its cut rows too) and its statuses; P's basis must
- * stay as it is while its rows are computed.  0 out of memory. */
+/* Reads P's cut rows and its statuses; P's basis must stay as it is
+ * while its rows are computed.  0 out of memory, or when P's own rows
+ * are not those of pm_tableau_init (their count or P's entries do not
+ * add up). */
 int pm_tableau_read(pm_tableau *Tb, glp_prob *P);
 
 /* Row i's entries, from index 0. */

@@ -188,7 +188,7 @@ static void test_same_cuts(void **state)
         instance I = random_instance(&s, 5, 60, 2, 25);
         pm_gomory G = {0};
         pm_tableau Tb;
-        assert_true(pm_tableau_init(&Tb, I.n));
+        assert_true(pm_tableau_init(&Tb, I.P));
         assert_true(pm_gomory_begin(&G, I.P, &Tb));
         cuts += compare_round(&G, I.P);
         /* rows added after the first round, as cuts are */
@@ -214,7 +214,7 @@ static void test_same_rows(void **state)
         instance I = random_instance(&s, 5, 60, 2, 25);
         int n = I.n, m = I.m;
         pm_tableau Tb;
-        assert_true(pm_tableau_init(&Tb, n));
+        assert_true(pm_tableau_init(&Tb, I.P));
         if (solve_lp(I.P)) {
             assert_true(pm_tableau_read(&Tb, I.P));
             int *ia = malloc(((size_t)m + n + 1) * sizeof *ia);
@@ -254,7 +254,7 @@ static void test_same_ratio_tests(void **state)
         instance I = random_instance(&s, 5, 60, 2, 25);
         pm_tableau Tb;
         pm_branch B = {0};
-        assert_true(pm_tableau_init(&Tb, I.n));
+        assert_true(pm_tableau_init(&Tb, I.P));
         if (solve_lp(I.P)) {
             assert_true(pm_branch_read(&B, &Tb, I.P));
             for (int j = 1; j <= I.n; j++) {
@@ -325,7 +325,7 @@ static long search_with(glp_prob *P, search *S, int *status)
     glp_std_basis(P);
     assert_true(solve_lp(P));
     if (S->Tb)
-        assert_true(pm_tableau_init(S->Tb, glp_get_num_cols(P)));
+        assert_true(pm_tableau_init(S->Tb, P));
     if (S->G)
         assert_true(pm_gomory_begin(S->G, P, S->Tb));
     glp_iocp io;
