@@ -14,10 +14,8 @@ void pm_branch_free(pm_branch *B)
 {
     free(B->ind);
     free(B->val);
-    free(B->dual);
     B->ind = NULL;
     B->val = NULL;
-    B->dual = NULL;
     B->cap = 0;
 }
 
@@ -31,10 +29,7 @@ static int fit(pm_branch *B, int size)
     double *val = realloc(B->val, ((size_t)size + 1) * sizeof *val);
     if (val)
         B->val = val;
-    double *dual = realloc(B->dual, ((size_t)size + 1) * sizeof *dual);
-    if (dual)
-        B->dual = dual;
-    if (!ind || !val || !dual)
+    if (!ind || !val)
         return 0;
     B->cap = size;
     return 1;
@@ -46,44 +41,10 @@ static int status(const pm_tableau *Tb, int k)
     return k <= Tb->m ? Tb->rstat[k] : Tb->cstat[k - Tb->m];
 }
 
-/* GLPK's reads the statuses and reduced costs through glp_get_col_stat
- * and glp_get_col_dual for every entry of every row: 14% of a 600-child
- * proof of many nodes (perf).  The same arithmetic over values read once
- * per branching (a minimisation, so GLPK's obj * cost is the cost). */
 int pm_branch_rtest(const pm_branch *B, const pm_tableau *Tb, int len,
                     int dir)
 {
-    const double eps = RTEST_TOL;
-    int piv = 0;
-    double teta = DBL_MAX, big = 0.0;
-    for (int t = 1; t <= len; t++) {
-        int k = B->ind[t], stat = status(Tb, k);
-        double cost = B->dual[k], temp;
-        double alfa = dir > 0 ? +B->val[t] : -B->val[t];
-        if (stat == GLP_NL) {
-            if (alfa < +eps)
-                continue;
-            temp = cost / alfa;
-        } else if (stat == GLP_NU) {
-            if (alfa > -eps)
-                continue;
-            temp = cost / alfa;
-        } else if (stat == GLP_NF) {
-            if (-eps < alfa && alfa < +eps)
-                continue;
-            temp = 0.0;
-        } else {
-            continue; /* GLP_NS (a row's entries are nonbasic) */
-        }
-        if (temp < 0.0)
-            temp = 0.0;
-        if (teta > temp || (teta == temp && big < fabs(alfa))) {
-            piv = t;
-            teta = temp;
-            big = fabs(alfa);
-        }
-    }
-    return piv;
+    return pm_tableau_rtest(Tb, len, B->ind, B->val, dir, RTEST_TOL);
 }
 
 /* The objective's rise (>= 0) when basic x = x[j] (its tableau row in
@@ -101,7 +62,7 @@ static double degradation(const pm_branch *B, const pm_tableau *Tb,
         fabs(delta_k - floor(delta_k + 0.5)) > INT_STEP)
         delta_k = delta_k > 0 ? ceil(delta_k) : floor(delta_k);
     int stat = status(Tb, k);
-    double dk = B->dual[k];
+    double dk = Tb->dual[k];
     /* a degenerate basis may give a near-zero cost the wrong sign */
     if ((stat == GLP_NL && dk < 0) || (stat == GLP_NU && dk > 0) ||
         stat == GLP_NF)
@@ -130,13 +91,8 @@ static int most_fractional(glp_tree *T, glp_prob *mip, int n, int *next)
 int pm_branch_read(pm_branch *B, pm_tableau *Tb, glp_prob *mip)
 {
     int m = glp_get_num_rows(mip), n = glp_get_num_cols(mip);
-    if (!fit(B, m + n) || !pm_tableau_read(Tb, mip))
-        return 0;
-    for (int i = 1; i <= m; i++)
-        B->dual[i] = glp_get_row_dual(mip, i);
-    for (int j = 1; j <= n; j++)
-        B->dual[m + j] = glp_get_col_dual(mip, j);
-    return 1;
+    return fit(B, m + n) && pm_tableau_read(Tb, mip) &&
+           pm_tableau_read_duals(Tb, mip);
 }
 
 int pm_branch_drtom(pm_branch *B, pm_tableau *Tb, glp_tree *T)

@@ -10,7 +10,8 @@
  * when no degradation is worth 1e-6 relative).  Its tableau rows were
  * 36% of a 600-child proof of many nodes (perf), and the ratio tests 9%;
  * with ours, glp_dual_rtest's reads of statuses and reduced costs were
- * still 14%, so the ratio test is made here too, over values read once.
+ * still 14%, so the ratio test is made here too, over values read once
+ * (pm_tableau_rtest).
  *
  * Plain memory: pm_branch_free may run after GLPK's longjmp. */
 #ifndef PM_BRANCH_H
@@ -23,7 +24,6 @@
 typedef struct pm_branch {
     int *ind, cap; /* a tableau row (1 + rows + columns)                 */
     double *val;
-    double *dual;  /* reduced costs at the branching: rows, then columns */
     long chosen;   /* branchings chosen here                              */
 } pm_branch;
 
@@ -37,7 +37,7 @@ int pm_branch_drtom(pm_branch *B, pm_tableau *Tb, glp_tree *T);
 void pm_branch_free(pm_branch *B);
 
 /* For tests, the parts: the tableau and reduced costs of mip (optimal,
- * factorized, a minimisation) read into Tb and B (0 out of memory); then,
+ * factorized, a minimisation) read into Tb (0 out of memory); then,
  * with a tableau row in B->ind and B->val (pm_tableau_eval), what
  * glp_dual_rtest(mip, len, B->ind, B->val, dir, 1e-9) returns. */
 int pm_branch_read(pm_branch *B, pm_tableau *Tb, glp_prob *mip);

@@ -22,7 +22,7 @@ void pm_cutpool_free(pm_cutpool *C, int env_lost)
         glp_mir_free(C->mir);
     free(C->beg), free(C->ind), free(C->val), free(C->rhs), free(C->norm2);
     free(C->type), free(C->rank), free(C->a), free(C->work);
-    free(C->tval), free(C->tind);
+    free(C->tval), free(C->tind), free(C->x);
     memset(C, 0, sizeof *C);
 }
 
@@ -128,7 +128,8 @@ static int fit_rows(pm_cutpool *C, int m)
         return 1;
     size_t m1 = (size_t)m + 1, mn1 = m1 + (size_t)C->n;
     if (!pm_regrow((void **)&C->tind, mn1, sizeof *C->tind) ||
-        !pm_regrow((void **)&C->tval, mn1, sizeof *C->tval))
+        !pm_regrow((void **)&C->tval, mn1, sizeof *C->tval) ||
+        !pm_regrow((void **)&C->x, mn1, sizeof *C->x))
         return 0;
     C->mcap = m;
     return 1;
@@ -176,14 +177,17 @@ static int transform(pm_cutpool *C, pm_tableau *Tb, glp_prob *P, int k)
     return len;
 }
 
-static double value_of(glp_prob *P, int m, int k)
+/* The values and reduced costs the ranking reads, once a request
+ * (through GLPK's getters at every entry of every cut they were 5% of a
+ * 600-child proof, perf).  0 out of memory. */
+static int read_solution(pm_cutpool *C, pm_tableau *Tb, glp_prob *P)
 {
-    return k <= m ? glp_get_row_prim(P, k) : glp_get_col_prim(P, k - m);
-}
-
-static double dual_of(glp_prob *P, int m, int k)
-{
-    return k <= m ? glp_get_row_dual(P, k) : glp_get_col_dual(P, k - m);
+    int m = Tb->m;
+    for (int i = 1; i <= m; i++)
+        C->x[i] = glp_get_row_prim(P, i);
+    for (int j = 1; j <= C->n; j++)
+        C->x[m + j] = glp_get_col_prim(P, j);
+    return pm_tableau_read_duals(Tb, P);
 }
 
 /* Cut k's efficacy and degradation, as ios_process_cuts finds them from
@@ -191,10 +195,10 @@ static double dual_of(glp_prob *P, int m, int k)
 static void rank_cut(pm_cutpool *C, pm_tableau *Tb, glp_prob *P, int k,
                      pm_cutpool_rank *r)
 {
-    int m = Tb->m, len = transform(C, Tb, P, k);
+    int len = transform(C, Tb, P, k);
     double y = 0.0;
     for (int t = 1; t <= len; t++)
-        y += C->tval[t] * value_of(P, m, C->tind[t]);
+        y += C->tval[t] * C->x[C->tind[t]];
     double rhs = C->rhs[k];
     r->k = k;
     r->flag = 0;
@@ -202,15 +206,15 @@ static void rank_cut(pm_cutpool *C, pm_tableau *Tb, glp_prob *P, int k,
     if (C->type[k] == GLP_LO ? y >= rhs : y <= rhs)
         return; /* not violated here */
     double dy = rhs - y;
-    int piv = glp_dual_rtest(P, len, C->tind, C->tval,
-                             C->type[k] == GLP_LO ? +1 : -1, RTEST_EPS);
+    int piv = pm_tableau_rtest(Tb, len, C->tind, C->tval,
+                               C->type[k] == GLP_LO ? +1 : -1, RTEST_EPS);
     if (piv == 0) { /* no dual feasible adjacent basis */
         r->eff = 1.0;
         r->deg = DBL_MAX;
         return;
     }
     double dx = dy / C->tval[piv];
-    double dz = dual_of(P, m, C->tind[piv]) * dx;
+    double dz = Tb->dual[C->tind[piv]] * dx;
     double norm2 = C->norm2[k];
     if (norm2 < DBL_EPSILON * DBL_EPSILON)
         norm2 = DBL_EPSILON;
@@ -278,7 +282,7 @@ int pm_cutpool_choose(pm_cutpool *C, pm_tableau *Tb, glp_tree *T)
     C->count = 0;
     if (count == 0)
         return 0;
-    if (!fit_rows(C, Tb->m))
+    if (!fit_rows(C, Tb->m) || !read_solution(C, Tb, P))
         return -1;
     pm_cutpool_rank *r = C->rank;
     for (int k = 0; k < count; k++)

@@ -48,8 +48,9 @@ typedef struct pm_cutpool {
     double *val, *rhs, *norm2;
     int *type;
     pm_cutpool_rank *rank;
-    /* scratch: a (kept zero), work (kept zero), the transformed cut   */
-    double *a, *work, *tval;
+    /* scratch: a (kept zero), work (kept zero), the transformed cut,
+     * the values of rows 1..m and columns m + 1..m + n at the request */
+    double *a, *work, *tval, *x;
     int *tind, mcap;
     int want_mir;   /* MIR cuts wanted                                   */
     long added;     /* rows added in this search                         */

@@ -26,6 +26,7 @@ void pm_gomory_free(pm_gomory *G)
     free(G->phi), free(G->aux_phi), free(G->aux_rows);
     free(G->ent), free(G->entval);
     free(G->cand), free(G->ind), free(G->cutval);
+    free(G->lb), free(G->ub), free(G->seen);
     memset(G, 0, sizeof *G);
 }
 
@@ -40,7 +41,11 @@ int pm_gomory_begin(pm_gomory *G, glp_prob *P, pm_tableau *Tb)
     G->cand = malloc(n1 * sizeof *G->cand);
     G->ind = malloc(n1 * sizeof *G->ind);
     G->cutval = malloc(n1 * sizeof *G->cutval);
-    if (!(G->phi && G->cand && G->ind && G->cutval) || Tb->n != n) {
+    G->lb = malloc(n1 * sizeof *G->lb);
+    G->ub = malloc(n1 * sizeof *G->ub);
+    G->seen = calloc(n1, sizeof *G->seen);
+    if (!(G->phi && G->cand && G->ind && G->cutval && G->lb && G->ub &&
+          G->seen) || Tb->n != n) {
         pm_gomory_free(G);
         return 0;
     }
@@ -114,6 +119,17 @@ static int term(double ksi, int stat, int integer, double lb, double ub,
     return 1;
 }
 
+/* Column j's bounds, read through GLPK once a round: terms() wants them
+ * at every entry of every tableau row (3% of a 600-child proof, perf). */
+static void col_bounds(pm_gomory *G, glp_prob *P, int j)
+{
+    if (G->seen[j] != G->round) {
+        G->seen[j] = G->round;
+        G->lb[j] = glp_get_col_lb(P, j);
+        G->ub[j] = glp_get_col_ub(P, j);
+    }
+}
+
 /* The cut's terms, one per nonbasic variable of the tableau row (ent
  * and entval, from 1, as pm_tableau_eval gives them: rows, then columns
  * m + j, ascending), into aux_phi for rows and phi for columns. */
@@ -133,9 +149,9 @@ static int terms(pm_gomory *G, glp_prob *P, int len, double fb, double *rhs,
                 G->aux_rows[(*naux)++] = k;
             }
         } else {
+            col_bounds(G, P, j);
             if (!term(G->entval[t], Tb->cstat[j], Tb->ckind[j] == GLP_IV,
-                      glp_get_col_lb(P, j), glp_get_col_ub(P, j), fb, &coef,
-                      rhs))
+                      G->lb[j], G->ub[j], fb, &coef, rhs))
                 return 0;
             if (coef != 0) {
                 G->phi[j] = coef;
@@ -169,8 +185,10 @@ static int express(pm_gomory *G, glp_prob *P, int naux, double *rhs)
         int j = Tb->touched[t];
         if (fabs(G->phi[j]) < TINY)
             continue;
-        if (Tb->ctype[j] == GLP_FX)
-            *rhs -= G->phi[j] * glp_get_col_lb(P, j);
+        if (Tb->ctype[j] == GLP_FX) {
+            col_bounds(G, P, j);
+            *rhs -= G->phi[j] * G->lb[j];
+        }
         else
             len++;
     }
@@ -260,6 +278,10 @@ int pm_gomory_round(pm_gomory *G, glp_prob *P, int max_cuts,
     if (!fit_rows(G, glp_get_num_rows(P)) || !pm_tableau_read(G->tab, P))
         return -1;
     G->read = 1;
+    if (++G->round == 0) { /* (wrapped: every column unseen again) */
+        memset(G->seen, 0, ((size_t)G->tab->n + 1) * sizeof *G->seen);
+        G->round = 1;
+    }
     int nv = candidates(G, P), made = 0;
     for (int t = 0; t < nv && made < max_cuts; t++) {
         double rhs;

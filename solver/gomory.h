@@ -40,6 +40,9 @@ typedef struct pm_gomory {
     pm_gomory_cand *cand;
     int *ind;
     double *cutval;
+    /* the columns' bounds, read once a round: where seen[j] == round */
+    double *lb, *ub;
+    unsigned *seen, round;
     /* GLPK's driver, mirrored (pm_gomory_cb) */
     int fresh, branched, branched_at, pred, root_done, changed, bad_cut;
     double old_obj;

@@ -1,5 +1,7 @@
 #include "tableau.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +14,7 @@ void pm_tableau_free(pm_tableau *Tb)
         (void **)&Tb->rbeg,  (void **)&Tb->ridx,  (void **)&Tb->rval,
         (void **)&Tb->ckind, (void **)&Tb->cstat, (void **)&Tb->ctype,
         (void **)&Tb->rstat, (void **)&Tb->rho,   (void **)&Tb->touched,
-        (void **)&Tb->mark};
+        (void **)&Tb->mark,  (void **)&Tb->dual};
     for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
         free(*blocks[i]);
     pm_cutrows_free(&Tb->cut);
@@ -119,6 +121,57 @@ int pm_tableau_read(pm_tableau *Tb, glp_prob *P)
         Tb->ctype[j] = glp_get_col_type(P, j);
     }
     return 1;
+}
+
+int pm_tableau_read_duals(pm_tableau *Tb, glp_prob *P)
+{
+    int m = Tb->m, n = Tb->n;
+    if (m + n > Tb->dcap) {
+        if (!pm_regrow((void **)&Tb->dual, (size_t)m + n + 1, sizeof *Tb->dual))
+            return 0;
+        Tb->dcap = m + n;
+    }
+    for (int i = 1; i <= m; i++)
+        Tb->dual[i] = glp_get_row_dual(P, i);
+    for (int j = 1; j <= n; j++)
+        Tb->dual[m + j] = glp_get_col_dual(P, j);
+    Tb->obj = glp_get_obj_dir(P) == GLP_MIN ? +1.0 : -1.0;
+    return 1;
+}
+
+int pm_tableau_rtest(const pm_tableau *Tb, int len, const int *ind,
+                     const double *val, int dir, double eps)
+{
+    int piv = 0, m = Tb->m;
+    double teta = DBL_MAX, big = 0.0;
+    for (int t = 1; t <= len; t++) {
+        int k = ind[t], stat = k <= m ? Tb->rstat[k] : Tb->cstat[k - m];
+        double cost = Tb->obj * Tb->dual[k], temp;
+        double alfa = dir > 0 ? +val[t] : -val[t];
+        if (stat == GLP_NL) {
+            if (alfa < +eps)
+                continue;
+            temp = cost / alfa;
+        } else if (stat == GLP_NU) {
+            if (alfa > -eps)
+                continue;
+            temp = cost / alfa;
+        } else if (stat == GLP_NF) {
+            if (-eps < alfa && alfa < +eps)
+                continue;
+            temp = 0.0;
+        } else {
+            continue; /* GLP_NS (the entries are nonbasic) */
+        }
+        if (temp < 0.0) /* (a reduced cost a little the wrong side of 0) */
+            temp = 0.0;
+        if (teta > temp || (teta == temp && big < fabs(alfa))) {
+            piv = t;
+            teta = temp;
+            big = fabs(alfa);
+        }
+    }
+    return piv;
 }
 
 int pm_tableau_row_of(const pm_tableau *Tb, int i, const int **idx,
