@@ -386,6 +386,19 @@ static void walk_arrangement(lctx *L, const gunit *u, int use_f1, int *where)
     }
 }
 
+/* The members a candidate can take at all: cs[B] < BIG only for B
+ * within them (each member's arc and room for one, subset_costs), so the
+ * subsets B of S that seq_dp and seq_step try, in the same order, are
+ * those of S within them. */
+static unsigned housable(const gunit *u, const double *cs)
+{
+    unsigned A = 0;
+    for (int b = 0; b < u->n; b++)
+        if (cs[1u << b] < BIG)
+            A |= 1u << b;
+    return A;
+}
+
 /* One household per placement, placements taken in turn:
  * G[S] = cheapest way to house the members in S in the placements so far.
  * Exact for the group's own problem (room and splits as MODEL.md counts
@@ -404,11 +417,12 @@ static double seq_dp(lctx *L, const gunit *u, const double *mu,
         unsigned char *ch = L->choice + ((size_t)j << SEQ_MAX);
         subset_costs(L, u, j, mu, L->cs);
         double pen = u->open[j] ? 0 : L->lambda;
+        unsigned A = housable(u, L->cs);
         ch[0] = 0;
         for (unsigned S = full; S >= 1; S--) { /* S ^ B < S: still step j-1 */
             double best = G[S];
-            unsigned arg = 0;
-            for (unsigned B = S; B; B = (B - 1) & S) {
+            unsigned arg = 0, T = S & A;
+            for (unsigned B = T; B; B = (B - 1) & T) {
                 if (L->cs[B] >= BIG || G[S ^ B] >= BIG)
                     continue;
                 double v = G[S ^ B] + L->cs[B] + pen;
@@ -554,10 +568,11 @@ static double evaluate(lctx *L, const double *mu)
 static void seq_step(const gunit *u, const double *cs, double pen,
                      const double *in, double *out)
 {
-    unsigned full = (1u << u->n) - 1;
+    unsigned full = (1u << u->n) - 1, A = housable(u, cs);
     for (unsigned S = 0; S <= full; S++) {
         double best = in[S];
-        for (unsigned B = S; B; B = (B - 1) & S)
+        unsigned T = S & A;
+        for (unsigned B = T; B; B = (B - 1) & T)
             if (cs[B] < BIG && in[S ^ B] < BIG && in[S ^ B] + cs[B] + pen < best)
                 best = in[S ^ B] + cs[B] + pen;
         out[S] = best;
