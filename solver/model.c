@@ -50,15 +50,24 @@
 #define PROVE_FIRST_ROOM 6.0
 /* Before the first proof the neighbourhood search improves the
  * relaxation-guided search's answer (0.3-0.5% above the optimum at 600
- * children) until a whole pass gains nothing or PRE_PROVE_SHARE of the
- * limit (PRE_PROVE_SECONDS without one) has passed: a proof that stops
- * at the limit keeps a good answer, and a smaller gap leaves fewer columns
- * to enumerate.  The proof then has the rest of the time: when it ran
- * to 75% of the limit with the search after it, the search often gave up
- * within 2 s (a pass without a gain) and left a quarter of the limit
- * unused.  Nor does it take longer than the work before it: at 100
- * children the proof needs 0.04 s and the search's passes 0.16 s. */
+ * children) for PRE_PROVE_ROUNDS passes over its seeds, or until a whole
+ * pass gains nothing or PRE_PROVE_SHARE of the limit (PRE_PROVE_SECONDS
+ * without one) has passed: a proof that stops at the limit keeps a good
+ * answer, and a smaller gap leaves fewer columns to enumerate.  A count,
+ * not the clock, ends it, so that the answer handed to the proof, which
+ * its path follows, does not depend on how fast or busy the machine is:
+ * stopped at twice the time so far (until 2026-12-08), it ran 700-1,350
+ * neighbourhoods at 600 children from one run to another, and the proof
+ * took 2-10x longer after some answers than after others.  One pass: of
+ * 13 boroughs of 600 children, eight proven sooner, one as soon, two for
+ * the first time, two later (docs/SOLVER.md).  The proof then has the
+ * rest of the time: when it ran to 75% of the limit with the search
+ * after it, the search often gave up within 2 s (a pass without a gain)
+ * and left a quarter of the limit unused.  Nor does it take longer than the work
+ * before it: at 100 children the proof needs 0.04 s and the search's
+ * passes 0.16 s. */
 #define PRE_PROVE_SHARE 0.1
+#define PRE_PROVE_ROUNDS 1
 #define PRE_PROVE_SECONDS 5.0
 /* Under a shorter limit the proof seldom has room (600 children need
  * about 18 s for its first attempt), so the master's integer programme
@@ -824,7 +833,10 @@ static void improve(solve_ctx *X, const pm_scenario *sc, const pm_arcs *arcs,
         order_seeds(arcs, lg, best, &L, n);
         pm_solution saved = out->status;
         /* passes over every seed, each with wider neighbourhoods */
-        for (int r = 0; r < LNS_PASSES * n && pm_clock_seconds() - t0 < until; r++) {
+        /* (before a proof: at most PRE_PROVE_ROUNDS passes' worth) */
+        long most = widen ? LONG_MAX : (long)PRE_PROVE_ROUNDS * n;
+        for (int r = 0; r < LNS_PASSES * n && rounds < most &&
+                        pm_clock_seconds() - t0 < until; r++) {
             if (X->watch.interrupted || gap_met(X, *best_obj, X->lg.bound))
                 break;
             int places = (X->tune.lns == 2 ? 1 : LNS_PLACES) << (r / n);
@@ -1271,8 +1283,8 @@ static pm_status solve_guarded(solve_ctx *X, const pm_scenario *sc,
             double now = pm_clock_seconds() - t0;
             if (X->tune.lns && proof_likely(X))
                 improve(X, sc, arcs, lg, best, &best_obj, out, t0,
-                        now + fmin(now, limit > 0 ? PRE_PROVE_SHARE * limit
-                                                  : PRE_PROVE_SECONDS),
+                        now + (limit > 0 ? PRE_PROVE_SHARE * limit
+                                         : PRE_PROVE_SECONDS),
                         0);
             if (gap_met(X, best_obj, lb))
                 goto done;
