@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "grow.h"
+
 /* GLPK's constants (glpios09.c) */
 #define RTEST_TOL 1e-9   /* the dual ratio test's tolerance              */
 #define INT_STEP 1e-3    /* an integer x[k] moves by a whole step unless
@@ -23,13 +25,9 @@ static int fit(pm_branch *B, int size)
 {
     if (size <= B->cap)
         return 1;
-    int *ind = realloc(B->ind, ((size_t)size + 1) * sizeof *ind);
-    if (ind)
-        B->ind = ind;
-    double *val = realloc(B->val, ((size_t)size + 1) * sizeof *val);
-    if (val)
-        B->val = val;
-    if (!ind || !val)
+    size_t n1 = (size_t)size + 1;
+    if (!pm_regrow((void **)&B->ind, n1, sizeof *B->ind) ||
+        !pm_regrow((void **)&B->val, n1, sizeof *B->val))
         return 0;
     B->cap = size;
     return 1;

@@ -33,6 +33,17 @@ int pm_cutrows_init(pm_cutrows *X, int n, int m0);
 /* Reads P's rows m0+1..m (m >= m0).  0 out of memory. */
 int pm_cutrows_read(pm_cutrows *X, glp_prob *P, int m);
 
+/* Cut row i (m0 < i <= m0 + rows) as read: its entries, from index 0
+ * (inline: the propagation and the tableau take rows up by the million). */
+static inline int pm_cutrows_row(const pm_cutrows *X, int i, const int **ind,
+                                 const double **val)
+{
+    int r = i - X->m0 - 1;
+    *ind = X->ind + X->beg[r];
+    *val = X->val + X->beg[r];
+    return X->beg[r + 1] - X->beg[r];
+}
+
 void pm_cutrows_free(pm_cutrows *X);
 
 #endif

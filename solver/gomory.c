@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* GLPK's constants (glpios03.c, gmigen.c, gmicut.c), kept so that the
  * cuts and the nodes that get them are GLPK's. */
 #define CUTS_PER_ROUND 50 /* gmi_gen's max_cuts                          */
@@ -61,19 +63,10 @@ static int fit_rows(pm_gomory *G, int m)
     if (m <= G->mcap)
         return 1;
     size_t m1 = (size_t)m + 1, mn1 = m1 + (size_t)G->tab->n;
-    double *ap = realloc(G->aux_phi, m1 * sizeof *ap);
-    if (ap)
-        G->aux_phi = ap;
-    int *ar = realloc(G->aux_rows, m1 * sizeof *ar);
-    if (ar)
-        G->aux_rows = ar;
-    int *en = realloc(G->ent, mn1 * sizeof *en);
-    if (en)
-        G->ent = en;
-    double *ev = realloc(G->entval, mn1 * sizeof *ev);
-    if (ev)
-        G->entval = ev;
-    if (!ap || !ar || !en || !ev)
+    if (!pm_regrow((void **)&G->aux_phi, m1, sizeof *G->aux_phi) ||
+        !pm_regrow((void **)&G->aux_rows, m1, sizeof *G->aux_rows) ||
+        !pm_regrow((void **)&G->ent, mn1, sizeof *G->ent) ||
+        !pm_regrow((void **)&G->entval, mn1, sizeof *G->entval))
         return 0;
     memset(G->aux_phi, 0, m1 * sizeof *G->aux_phi);
     G->mcap = m;

@@ -1,5 +1,6 @@
 /* Growing a plain array in place, for the modules that keep scratch
- * arrays across calls (cutpool.c, prepro.c). */
+ * arrays across calls (branch.c, cutpool.c, cutrows.c, gomory.c,
+ * prepro.c, tableau.c). */
 #ifndef PM_GROW_H
 #define PM_GROW_H
 

@@ -63,9 +63,9 @@
  * the first time, two later (docs/SOLVER.md).  The proof then has the
  * rest of the time: when it ran to 75% of the limit with the search
  * after it, the search often gave up within 2 s (a pass without a gain)
- * and left a quarter of the limit unused.  Nor does it take longer than the work
- * before it: at 100 children the proof needs 0.04 s and the search's
- * passes 0.16 s. */
+ * and left a quarter of the limit unused.  Nor does it take longer than
+ * the work before it: at 100 children the proof needs 0.04 s and the
+ * search's passes 0.16 s. */
 #define PRE_PROVE_SHARE 0.1
 #define PRE_PROVE_ROUNDS 1
 #define PRE_PROVE_SECONDS 5.0

@@ -63,7 +63,8 @@ static int read_rows(pm_prepro *R, glp_prob *P)
 {
     int m0 = glp_get_num_rows(P), n = R->n, nz = 0;
     for (int j = 1; j <= n; j++)
-        nz += (glp_get_obj_coef(P, j) != 0.0) + glp_get_mat_col(P, j, NULL, NULL);
+        nz += (glp_get_obj_coef(P, j) != 0.0) +
+              glp_get_mat_col(P, j, NULL, NULL);
     if (!pm_regrow((void **)&R->rbeg, (size_t)m0 + 2, sizeof *R->rbeg) ||
         !pm_regrow((void **)&R->rind, (size_t)nz + 1, sizeof *R->rind) ||
         !pm_regrow((void **)&R->rval, (size_t)nz + 1, sizeof *R->rval) ||
@@ -107,11 +108,7 @@ static int row_of(const pm_prepro *R, int i, const int **ind,
         *val = R->rval + R->rbeg[i];
         return R->rbeg[i + 1] - R->rbeg[i];
     }
-    const pm_cutrows *X = &R->cut;
-    int r = i - R->m0 - 1;
-    *ind = X->ind + X->beg[r];
-    *val = X->val + X->beg[r];
-    return X->beg[r + 1] - X->beg[r];
+    return pm_cutrows_row(&R->cut, i, ind, val);
 }
 
 /* ---- the propagation (glpios02.c's arithmetic) ---------------------- */
@@ -242,6 +239,31 @@ static int check_col(const activity *f, const double *a, double L, double U,
     return 0;
 }
 
+/* A term's width over its column's finite bounds, and its size (the
+ * scale of its rounding error). */
+static inline void term_width(double a, double l, double u, double *w,
+                              double *size)
+{
+    *w = fabs(a) * (u - l);
+    *size = *w + fabs(a) * (fabs(l) + fabs(u));
+}
+
+/* Whether the row's slack on each side in play exceeds a term of width
+ * w and size by far more than any rounding error: then that term's
+ * column takes no bound from it (may_bound and none_bound share this
+ * test, which none_bound's argument needs). */
+static inline int roomy(const activity *f, double L, double U, int side_l,
+                        int side_u, double w, double size)
+{
+    if (side_l &&
+        !(f->f_max - L > w + 1e-9 * (1.0 + size + fabs(L) + fabs(f->f_max))))
+        return 0;
+    if (side_u &&
+        !(U - f->f_min > w + 1e-9 * (1.0 + size + fabs(U) + fabs(f->f_min))))
+        return 0;
+    return 1;
+}
+
 /* Whether entry k's column can take a bound from the row at all: 0 when
  * check_col would leave its bounds as they are, whatever the rounding
  * (the row's slack on each side exceeds the term's whole width by far
@@ -262,14 +284,9 @@ static int may_bound(const activity *f, const double *a, double L, double U,
     if ((side_l && f->k_max) || (side_u && f->k_min) || l == -DBL_MAX ||
         u == +DBL_MAX || (integer && (l != floor(l) || u != floor(u))))
         return 1;
-    double w = fabs(a[k]) * (u - l), size = w + fabs(a[k]) * (fabs(l) + fabs(u));
-    if (side_l &&
-        !(f->f_max - L > w + 1e-9 * (1.0 + size + fabs(L) + fabs(f->f_max))))
-        return 1;
-    if (side_u &&
-        !(U - f->f_min > w + 1e-9 * (1.0 + size + fabs(U) + fabs(f->f_min))))
-        return 1;
-    return 0;
+    double w, size;
+    term_width(a[k], l, u, &w, &size);
+    return !roomy(f, L, U, side_l, side_u, w, size);
 }
 
 /* Whether no entry of the row can take a bound from it: may_bound is 0
@@ -289,21 +306,14 @@ static int none_bound(const activity *f, const double *a, double L, double U,
         return 0;
     double w = 0.0, size = 0.0;
     for (int k = 0; k < len; k++) {
-        double l = lb[k], u = ub[k];
+        double l = lb[k], u = ub[k], wk, sk;
         if (l == -DBL_MAX || u == +DBL_MAX)
             return 0;
-        double wk = fabs(a[k]) * (u - l);
-        double sk = wk + fabs(a[k]) * (fabs(l) + fabs(u));
+        term_width(a[k], l, u, &wk, &sk);
         w = wk > w ? wk : w;
         size = sk > size ? sk : size;
     }
-    if (side_l &&
-        !(f->f_max - L > w + 1e-9 * (1.0 + size + fabs(L) + fabs(f->f_max))))
-        return 0;
-    if (side_u &&
-        !(U - f->f_min > w + 1e-9 * (1.0 + size + fabs(U) + fabs(f->f_min))))
-        return 0;
-    return 1;
+    return roomy(f, L, U, side_l, side_u, w, size);
 }
 
 /* How many of the column's bounds moved enough (from l, u to ll, uu)

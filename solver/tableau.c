@@ -182,11 +182,7 @@ int pm_tableau_row_of(const pm_tableau *Tb, int i, const int **idx,
         *val = Tb->rval + Tb->rbeg[i];
         return Tb->rbeg[i + 1] - Tb->rbeg[i];
     }
-    const pm_cutrows *X = &Tb->cut;
-    int r = i - Tb->m0 - 1;
-    *idx = X->ind + X->beg[r];
-    *val = X->val + X->beg[r];
-    return X->beg[r + 1] - X->beg[r];
+    return pm_cutrows_row(&Tb->cut, i, idx, val);
 }
 
 void pm_tableau_touch(pm_tableau *Tb, int j)
